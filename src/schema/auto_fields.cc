@@ -107,6 +107,34 @@ void merge_table_into(Value& target, const Value& source) {
   for (const auto& [k, v] : source.as_object()) target.as_object().set(k, v);
 }
 
+// Kong's table_path: nullptr when a step is missing.
+const Value* value_at_path(const Value& t, const std::vector<std::string>& path) {
+  const Value* cur = &t;
+  for (const std::string& step : path) {
+    cur = cur->is_object() ? cur->find(step) : nullptr;
+    if (!cur) return nullptr;
+  }
+  return cur;
+}
+
+// Kong's validate_deprecation_exclusiveness: a deprecated shorthand and its replacement may
+// both be given only when they agree.
+std::optional<Value> deprecation_mismatch(const Value& data, const ShorthandField& sh,
+                                          const Value& value) {
+  if (value.is_null() || !sh.deprecation) return std::nullopt;
+  for (const auto& path : sh.deprecation->replaced_with) {
+    const Value* current = value_at_path(data, path);
+    if (current && !current->is_null() && !(*current == value)) {
+      std::string joined;
+      for (const std::string& step : path) joined += (joined.empty() ? "" : ".") + step;
+      return Value("both deprecated and new field are used but their values mismatch: " +
+                   sh.name + " = " + value.to_lua_string() + " vs " + joined + " = " +
+                   current->to_lua_string());
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Context context,
@@ -118,22 +146,47 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
   if (!shorthand_fields.empty()) {
     Object errs;
     for (const ShorthandField& sh : shorthand_fields) {
-      Value* value = obj.find(sh.name);
-      if (!value) continue;
-      if (auto err = validate_field(sh.field, *value)) {
-        errs.set(sh.name, std::move(*err));
-        continue;
-      }
-      Value input = std::move(*value);
-      obj.erase(sh.name);
-      Value new_values = sh.func ? sh.func(input) : Value();
-      if (!new_values.is_object()) continue;
-      for (const auto& [k, v] : new_values.as_object()) {
-        if (v.is_object()) {
-          Value& slot = obj[k];
-          merge_table_into(slot, v);
+      const auto& dep = sh.deprecation;
+      if (Value* value = obj.find(sh.name)) {
+        if (auto err = validate_field(sh.field, *value)) {
+          errs.set(sh.name, std::move(*err));
+        } else if (auto mismatch = deprecation_mismatch(data, sh, *value)) {
+          errs.set(sh.name, std::move(*mismatch));
         } else {
-          obj.set(k, v);
+          Value input = std::move(*value);
+          obj.erase(sh.name);
+          Value new_values = sh.func ? sh.func(input) : Value();
+          if (new_values.is_object()) {
+            for (const auto& [k, v] : new_values.as_object()) {
+              if (v.is_object()) {
+                Value& slot = obj[k];
+                // A deprecated shorthand yields to values already given under the new name.
+                if (dep) {
+                  Value merged = v;
+                  if (slot.is_object()) {
+                    for (const auto& [sk, sv] : slot.as_object()) {
+                      if (!merged.as_object().find(sk) || !sv.is_null()) merged.as_object().set(sk, sv);
+                    }
+                  }
+                  slot = std::move(merged);
+                } else {
+                  merge_table_into(slot, v);
+                }
+              } else if (!dep) {
+                obj.set(k, v);
+              } else if (const Value* cur = obj.find(k); !cur || cur->is_null()) {
+                obj.set(k, v);
+              }
+            }
+          }
+        }
+      }
+      // Reads echo a deprecated shorthand from the field that replaced it.
+      if (is_select && !opts.hide_shorthands && dep && !dep->replaced_with.empty()) {
+        if (const Value* v = value_at_path(data, dep->replaced_with.front())) {
+          obj.set(sh.name, *v);
+        } else {
+          obj.erase(sh.name);
         }
       }
     }

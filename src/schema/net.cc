@@ -464,9 +464,10 @@ std::optional<std::string> check_route_host(std::string_view host) {
 // Kong: typedefs.router_path (match_any, match_none, validate_path_with_regexes)
 std::optional<std::string> check_router_path(std::string_view path,
                                              const RegexErrorFn& regex_error) {
+  // Kong runs match_none ("//") before match_any (the prefix check).
+  if (path.find("//") != std::string_view::npos) return "must not have empty segments";
   if (path.substr(0, 1) != "/" && path.substr(0, 2) != "~/")
     return "should start with: / (fixed path) or ~/ (regex path)";
-  if (path.find("//") != std::string_view::npos) return "must not have empty segments";
   std::string msg;
   // Only the percent-encoding failure counts; the RFC 3986 one is ignored.
   if (validate_path(path, &msg) == PathError::Percent) return msg;
@@ -521,8 +522,10 @@ std::string normalize_uri_path(std::string_view in, bool merge_slashes) {
   // Remove dot segments; output items keep their leading '/'.
   std::vector<std::string_view> out;
   std::string_view r = uri;
-  auto starts = [&](std::string_view p) { return r.substr(0, p.size()) == p; };
   while (!r.empty()) {
+    // Kong compares the first four bytes; 0 stands for "past the end".
+    char c1 = r[0], c2 = r.size() > 1 ? r[1] : 0, c3 = r.size() > 2 ? r[2] : 0,
+         c4 = r.size() > 3 ? r[3] : 0;
     if (r == "/.") {
       r = "/";
     } else if (r == "/..") {
@@ -530,16 +533,16 @@ std::string normalize_uri_path(std::string_view in, bool merge_slashes) {
       if (!out.empty()) out.pop_back();
     } else if (r == "." || r == "..") {
       r = {};
-    } else if (starts("../")) {
+    } else if (c1 == '.' && c2 == '.' && c3 == '/') {  // ../
       r.remove_prefix(3);
-    } else if (starts("./")) {
+    } else if (c1 == '.' && c2 == '/') {  // ./
       r.remove_prefix(2);
-    } else if (starts("/./")) {
+    } else if (c1 == '/' && c2 == '.' && c3 == '/') {  // /./
       r.remove_prefix(2);
-    } else if (starts("/../")) {
+    } else if (c1 == '/' && c2 == '.' && c3 == '.' && c4 == '/') {  // /../
       r.remove_prefix(3);
       if (!out.empty()) out.pop_back();
-    } else if (merge_slashes && starts("//")) {
+    } else if (merge_slashes && c1 == '/' && c2 == '/') {  // //
       r.remove_prefix(1);
     } else {
       size_t i = r.find('/', 1);
@@ -560,6 +563,10 @@ std::string normalize_uri_path(std::string_view in, bool merge_slashes) {
 // Kong: kong/tools/string.lua validate_utf8
 std::optional<size_t> find_invalid_utf8(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
+    if (static_cast<unsigned char>(s[i]) < 128) {  // ASCII fast path
+      ++i;
+      continue;
+    }
     size_t n = utf8_step(s, i);
     if (n == 0) return i + 1;
     i += n;

@@ -129,8 +129,9 @@ std::optional<std::string> check_route_host(std::string_view host);
 // compiles. Kept as a callback so this file needs no regex engine.
 using RegexErrorFn = std::function<std::optional<std::string>(std::string_view regex)>;
 
-// typedefs.router_path: "should start with: / (fixed path) or ~/ (regex
-// path)" | "must not have empty segments" | "invalid url-encoded value: ..."
+// typedefs.router_path, in Kong's order: "must not have empty segments" |
+// "should start with: / (fixed path) or ~/ (regex path)" |
+// "invalid url-encoded value: ..."
 // (fixed paths only) | "non-normalized path, consider use '<n>' instead" |
 // "invalid regex: '<re>' (PCRE returned: <e>)" (only when regex_error is set;
 // otherwise regex paths pass). Note Kong ignores the RFC 3986 character

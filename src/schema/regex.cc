@@ -16,9 +16,12 @@ std::optional<std::string> pcre_compile_error(std::string_view pattern) {
   }
   PCRE2_UCHAR buf[256];
   pcre2_get_error_message(code, buf, sizeof buf);
-  std::string rest = offset <= pattern.size() ? std::string(pattern.substr(offset)) : std::string();
-  return "pcre2_compile() failed: " + std::string(reinterpret_cast<const char*>(buf)) + " in \"" +
-         std::string(pattern) + "\" at \"" + rest + "\"";
+  std::string msg = "pcre2_compile() failed: " + std::string(reinterpret_cast<const char*>(buf)) +
+                    " in \"" + std::string(pattern) + "\"";
+  // nginx's ngx_regex_compile omits the `at "..."` part when the error is at the very end
+  // (Kong's routes spec: `missing closing parenthesis in "/users/(foo/profile"`).
+  if (offset < pattern.size()) msg += " at \"" + std::string(pattern.substr(offset)) + "\"";
+  return msg;
 }
 
 }  // namespace kongdb::schema

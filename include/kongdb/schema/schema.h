@@ -205,6 +205,14 @@ struct ShorthandField {
   std::string name;
   Field field;
   std::function<Value(const Value&)> func;
+  /// Kong's `deprecation`: when set, the real field wins over the shorthand, giving both with
+  /// different values is an error, and reads show the shorthand again (replaced_with[0]).
+  struct Deprecation {
+    std::string message;
+    std::string removal_in_version;
+    std::vector<std::vector<std::string>> replaced_with;  // paths of the replacing fields
+  };
+  std::optional<Deprecation> deprecation;
 };
 
 /// Kong's transformations: derived fields computed on write/read when all inputs are set.
@@ -226,6 +234,7 @@ struct AutoFieldsOptions {
   bool nulls = false;        // select: keep explicit nulls
   bool no_defaults = false;  // do not fill defaults
   bool show_ws_id = false;   // select: keep ws_id
+  bool hide_shorthands = false;  // select: do not echo deprecated shorthands back
   Clock* clock = nullptr;    // defaults to system_clock()
   IdGenerator* ids = nullptr;  // defaults to random_ids()
 };

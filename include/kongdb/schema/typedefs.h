@@ -45,6 +45,25 @@ Field jwk();
 Field key_set();
 Field no_key_set();
 
+// Further Kong typedefs (same names as in typedefs.lua).
+Field redis_host();
+Field redis_server_name();
+Field cookie_name();
+Field capability();
+Field sources();             // set of {ip, port} records, at least one of the two
+Field no_sources();
+Field destinations();
+Field no_destinations();
+Field methods();             // set of http_method
+Field no_methods();
+Field hosts();               // routes' hosts: array of (wildcard) hosts
+Field no_hosts();
+Field router_paths();
+Field no_paths();
+Field headers();             // map header_name -> array of strings
+Field no_headers();
+Field pem();                 // record {private_key, public_key}
+
 /// Looks a typedef up by name, as plugin schemas written in Lua do; nullopt when unknown
 /// (Kong: "schema typedef error: definition X does not exist").
 std::optional<Field> by_name(std::string_view name);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every test: install dependencies, build with AddressSanitizer + UBSan (warnings are errors),
+# run the unit and integration tests, then run each fuzz target for a bounded time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+
+cmake --preset asan >/dev/null
+cmake --build --preset asan
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+ctest --preset asan -j2
+
+FUZZ_SECONDS=${FUZZ_SECONDS:-30}
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+bash scripts/fuzz.sh build/fuzz "$FUZZ_SECONDS"
