@@ -43,7 +43,13 @@
 //    field"). Other defaults are validated against their own field, as Kong's
 //    `default = { type = "self" }` does.
 //  - Kong's metaschema does not check that primary_key or entity-check field names exist
-//    (nor shorthand field names); neither do we.
+//    (nor shorthand field names), has no 'reference' requirement for foreign fields (an
+//    unresolvable reference fails later, in Schema.new: "schema refers to an invalid
+//    foreign entity: %s"), restricts neither len_min/len_max nor starts_with by type, and
+//    accepts set fields as subschema_key; we follow Kong on all of these.
+//  - Kong's MetaSchema check also defaults table_name to name; this function does not
+//    mutate the definition, and Entity.new's "records are required" rewrite is likewise
+//    left to the registry. Core subschemas are not metaschema-checked (as in Kong).
 //  - The Entity nilable rule is shadowed: `nilable` is not a metaschema field attribute, so
 //    a declared nilable already fails pass 1 with fields[i].nilable = "unknown field".
 #include "kongdb/schema/metaschema.h"

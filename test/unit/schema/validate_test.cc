@@ -54,21 +54,21 @@ TEST(SchemaTypes, StringsRefuseEmptyValueByDefault) {
 }
 
 TEST(SchemaTypes, ArrayElementErrorsUseOneBasedIndexes) {
-  auto err = field_error(Field::array(Field::string()), j(R"j(["a", 2, "c", 4])j"));
-  EXPECT_EQ(err, R"j([null,"expected a string",null,"expected a string"])j");
+  auto err = field_error(Field::array(Field::string()), j(R"js(["a", 2, "c", 4])js"));
+  EXPECT_EQ(err, R"js([null,"expected a string",null,"expected a string"])js");
 }
 
 TEST(SchemaTypes, MapChecksKeysAndValuesAndReportsTheFirstFailureAsText) {
   Field m = Field::map(Field::string().match("^%l+$"), Field::integer());
-  EXPECT_EQ(field_error(m, j(R"j({"abc": 1})j")), "<ok>");
-  EXPECT_EQ(field_error(m, j(R"j({"abc": "x"})j")), "expected an integer");
-  EXPECT_EQ(field_error(m, j(R"j({"ABC": 1})j")), "invalid value: ABC");
+  EXPECT_EQ(field_error(m, j(R"js({"abc": 1})js")), "<ok>");
+  EXPECT_EQ(field_error(m, j(R"js({"abc": "x"})js")), "expected an integer");
+  EXPECT_EQ(field_error(m, j(R"js({"ABC": 1})js")), "invalid value: ABC");
 }
 
 TEST(SchemaTypes, NestedRecordErrorsNest) {
   Field r = Field::record({{"a", Field::integer()}, {"b", Field::string().required()}});
-  EXPECT_EQ(field_error(r, j(R"j({"a": "x"})j")), R"j({"a":"expected an integer","b":"required field missing"})j");
-  EXPECT_EQ(field_error(r, j(R"j({"b": "x", "c": 1})j")), R"j({"c":"unknown field"})j");
+  EXPECT_EQ(field_error(r, j(R"js({"a": "x"})js")), R"js({"a":"expected an integer","b":"required field missing"})js");
+  EXPECT_EQ(field_error(r, j(R"js({"b": "x", "c": 1})js")), R"js({"c":"unknown field"})js");
 }
 
 TEST(SchemaNulls, NullPassesUnlessRequiredOrConstrained) {
@@ -104,7 +104,7 @@ TEST(SchemaValidators, Lengths) {
   EXPECT_EQ(field_error(Field::string().len_min(3), Value("ab")), "length must be at least 3");
   EXPECT_EQ(field_error(Field::string().len_max(1), Value("ab")), "length must be at most 1");
   EXPECT_EQ(field_error(Field::array(Field::string()).len_min(1), Value::array()), "length must be at least 1");
-  EXPECT_EQ(field_error(Field::map(Field::string(), Field::string()).len_max(1), j(R"j({"a":"1","b":"2"})j")),
+  EXPECT_EQ(field_error(Field::map(Field::string(), Field::string()).len_max(1), j(R"js({"a":"1","b":"2"})js")),
             "length must be at most 1");
 }
 
@@ -124,7 +124,7 @@ TEST(SchemaValidators, PatternsUseLuaSemantics) {
 
 TEST(SchemaValidators, StartsWithContainsTimestampUuidRegex) {
   EXPECT_EQ(field_error(Field::string().starts_with("/"), Value("x")), "should start with: /");
-  EXPECT_EQ(field_error(Field::array(Field::string()).contains("a"), j(R"j(["b"])j")), "expected to contain: a");
+  EXPECT_EQ(field_error(Field::array(Field::string()).contains("a"), j(R"js(["b"])js")), "expected to contain: a");
   EXPECT_EQ(field_error(Field::integer().timestamp(), Value(0)), "expected a valid timestamp");
   EXPECT_EQ(field_error(Field::string().uuid(), Value("nope")), "expected a valid UUID");
   EXPECT_EQ(field_error(Field::string().uuid(), Value("5E0A0A3B-6F0F-4B4A-8C5E-2B0C8F0A7E11")), "<ok>");
@@ -144,9 +144,9 @@ TEST(SchemaValidators, CustomValidatorMessageOrFallback) {
 
 TEST(SchemaValidators, MutuallyExclusiveSubsets) {
   Field f = Field::set(Field::string()).mutually_exclusive_subsets({{"http", "https"}, {"tcp", "tls", "udp"}});
-  EXPECT_EQ(field_error(f, j(R"j(["http", "tcp"])j")),
-            "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')j");
-  EXPECT_EQ(field_error(f, j(R"j(["http", "https"])j")), "<ok>");
+  EXPECT_EQ(field_error(f, j(R"js(["http", "tcp"])js")),
+            "these sets are mutually exclusive: ('http', 'https'), ('tcp', 'tls', 'udp')");
+  EXPECT_EQ(field_error(f, j(R"js(["http", "https"])js")), "<ok>");
 }
 
 TEST(SchemaValidators, ValidatorsRunInKongsOrderAndErrOverridesThem) {
@@ -159,15 +159,15 @@ TEST(SchemaValidators, ValidatorsRunInKongsOrderAndErrOverridesThem) {
 
 TEST(SchemaValidate, UnknownAndRequiredFields) {
   Schema s = simple({{"id", Field::string()}, {"name", Field::string().required()}});
-  EXPECT_EQ(errors_of(s, j(R"j({"foo": 1})j")), R"j({"foo":"unknown field","name":"required field missing"})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"id": "x"})j"), false), "<ok>");
-  EXPECT_EQ(errors_of(s, j(R"j({"name": null})j"), false), R"j({"name":"required field missing"})j");
+  EXPECT_EQ(errors_of(s, j(R"js({"foo": 1})js")), R"js({"foo":"unknown field","name":"required field missing"})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"id": "x"})js"), false), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"name": null})js"), false), R"js({"name":"required field missing"})js");
 }
 
 TEST(SchemaValidate, TtlAndUpdatedAtAreNotChecked) {
   Schema s = simple({{"id", Field::string()}});
   s.ttl = true;
-  EXPECT_EQ(errors_of(s, j(R"j({"ttl": 10, "updated_at": 1})j")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"ttl": 10, "updated_at": 1})js")), "<ok>");
 }
 
 Schema with_check(EntityCheck c) {
@@ -178,65 +178,65 @@ Schema with_check(EntityCheck c) {
 
 TEST(SchemaEntityChecks, AtLeastOneOf) {
   Schema s = with_check(EntityCheck::at_least_one_of({"a", "b"}));
-  EXPECT_EQ(errors_of(s, j("{}")), R"j({"@entity":["at least one of these fields must be non-empty: 'a', 'b'"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"b":"x"})j")), "<ok>");
-  auto upd = s.validate_update(j(R"j({"a":null})j"));
+  EXPECT_EQ(errors_of(s, j("{}")), R"js({"@entity":["at least one of these fields must be non-empty: 'a', 'b'"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"b":"x"})js")), "<ok>");
+  auto upd = s.validate_update(j(R"js({"a":null})js"));
   ASSERT_TRUE(upd);
   EXPECT_EQ(json::encode(*upd),
-            R"j({"@entity":["when updating, at least one of these fields must be non-empty: 'a', 'b'"]})j");
+            R"js({"@entity":["when updating, at least one of these fields must be non-empty: 'a', 'b'"]})js");
 }
 
 TEST(SchemaEntityChecks, OnlyOneOf) {
   Schema s = with_check(EntityCheck::only_one_of({"a", "b"}));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","b":"y"})j")),
-            R"j({"@entity":["exactly one of these fields must be non-empty: 'a', 'b'"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","b":null})j")), "<ok>");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x"})j")), R"j({"b":"field required for entity check"})j");
-  auto upd = s.validate_update(j(R"j({"a":"x"})j"));
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","b":"y"})js")),
+            R"js({"@entity":["exactly one of these fields must be non-empty: 'a', 'b'"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","b":null})js")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x"})js")), R"js({"b":"field required for entity check"})js");
+  auto upd = s.validate_update(j(R"js({"a":"x"})js"));
   ASSERT_TRUE(upd);
-  EXPECT_EQ(json::encode(*upd), R"j({"b":"field required for entity check when updating"})j");
+  EXPECT_EQ(json::encode(*upd), R"js({"b":"field required for entity check when updating"})js");
 }
 
 TEST(SchemaEntityChecks, Distinct) {
   Schema s = with_check(EntityCheck::distinct({"a", "b"}));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","b":"x"})j")),
-            R"j({"@entity":["values of these fields must be distinct: 'a', 'b'"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","b":"y"})j")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","b":"x"})js")),
+            R"js({"@entity":["values of these fields must be distinct: 'a', 'b'"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","b":"y"})js")), "<ok>");
 }
 
 TEST(SchemaEntityChecks, MutuallyRequiredAndExclusive) {
   Schema req = with_check(EntityCheck::mutually_required({"a", "b"}));
-  EXPECT_EQ(errors_of(req, j(R"j({"a":"x"})j")), R"j({"@entity":["all or none of these fields must be set: 'a', 'b'"]})j");
+  EXPECT_EQ(errors_of(req, j(R"js({"a":"x"})js")), R"js({"@entity":["all or none of these fields must be set: 'a', 'b'"]})js");
   EXPECT_EQ(errors_of(req, j("{}")), "<ok>");
   Schema ex = with_check(EntityCheck::mutually_exclusive({"a", "b"}));
-  EXPECT_EQ(errors_of(ex, j(R"j({"a":"x","b":"y"})j")),
-            R"j({"@entity":["only one or none of these fields must be set: 'a', 'b'"]})j");
-  EXPECT_EQ(errors_of(ex, j(R"j({"a":"x"})j")), "<ok>");
+  EXPECT_EQ(errors_of(ex, j(R"js({"a":"x","b":"y"})js")),
+            R"js({"@entity":["only one or none of these fields must be set: 'a', 'b'"]})js");
+  EXPECT_EQ(errors_of(ex, j(R"js({"a":"x"})js")), "<ok>");
 }
 
 TEST(SchemaEntityChecks, MutuallyExclusiveSetsNamesTheNonEmptyFields) {
   Schema s = with_check(EntityCheck::mutually_exclusive_sets({"a", "c"}, {"b"}));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","b":"y"})j")), R"j({"@entity":["these sets are mutually exclusive: ('a'), ('b')j"]})j");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","b":"y"})js")), R"js({"@entity":["these sets are mutually exclusive: ('a'), ('b')"]})js");
 }
 
 TEST(SchemaEntityChecks, ConditionalReportsTheFieldAndTheEntity) {
   Schema s = with_check(
       EntityCheck::conditional("a", Field::partial().eq("redis"), "b", Field::partial().required()));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"redis"})j")),
-            R"j({"b":"required field missing","@entity":["failed conditional validation given value of field 'a'"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"local"})j")), "<ok>");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"redis","b":"h"})j")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"redis"})js")),
+            R"js({"b":"required field missing","@entity":["failed conditional validation given value of field 'a'"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"local"})js")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"redis","b":"h"})js")), "<ok>");
   Schema m = with_check(
       EntityCheck::conditional("a", Field::partial().eq("x"), "b", Field::partial().match("^%d+$"), "custom %s"));
-  EXPECT_EQ(errors_of(m, j(R"j({"a":"x","b":"q"})j")), R"j({"b":"invalid value: q","@entity":["custom a"]})j");
+  EXPECT_EQ(errors_of(m, j(R"js({"a":"x","b":"q"})js")), R"js({"b":"invalid value: q","@entity":["custom a"]})js");
 }
 
 TEST(SchemaEntityChecks, ConditionalAtLeastOneOf) {
   Schema s = with_check(EntityCheck::conditional_at_least_one_of("a", Field::partial().eq("x"), {"b", "c"}));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x"})j")),
-            R"j({"@entity":["at least one of these fields must be non-empty: 'b', 'c'"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"y"})j")), "<ok>");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x","c":1})j")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x"})js")),
+            R"js({"@entity":["at least one of these fields must be non-empty: 'b', 'c'"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"y"})js")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x","c":1})js")), "<ok>");
 }
 
 TEST(SchemaEntityChecks, CustomEntityCheck) {
@@ -244,20 +244,20 @@ TEST(SchemaEntityChecks, CustomEntityCheck) {
     if (e.find("a") && e.find("a")->is_string() && e.find("a")->as_string() == "bad") return "a is bad";
     return std::nullopt;
   }));
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"bad"})j")), R"j({"@entity":["a is bad"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"good"})j")), "<ok>");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"bad"})js")), R"js({"@entity":["a is bad"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"good"})js")), "<ok>");
 }
 
 TEST(SchemaEntityChecks, SkippedWhenANamedFieldIsInvalid) {
   Schema s = with_check(EntityCheck::mutually_required({"a", "c"}));
-  EXPECT_EQ(errors_of(s, j(R"j({"c":"notanint"})j")), R"j({"c":"expected an integer"})j");
+  EXPECT_EQ(errors_of(s, j(R"js({"c":"notanint"})js")), R"js({"c":"expected an integer"})js");
 }
 
 TEST(SchemaEntityChecks, LegacyCheckFunction) {
   Schema s = simple({{"a", Field::string()}});
   s.check = [](const Value&) -> std::optional<Value> { return Value("whole entity is wrong"); };
-  EXPECT_EQ(errors_of(s, j(R"j({"a":"x"})j")), R"j({"@entity":["whole entity is wrong"]})j");
-  EXPECT_EQ(errors_of(s, j(R"j({})j")), R"j({"a":"field required for entity check"})j");
+  EXPECT_EQ(errors_of(s, j(R"js({"a":"x"})js")), R"js({"@entity":["whole entity is wrong"]})js");
+  EXPECT_EQ(errors_of(s, j(R"js({})js")), R"js({"a":"field required for entity check"})js");
 }
 
 TEST(SchemaSubschemas, KeySelectsTheSpecialisation) {
@@ -267,13 +267,13 @@ TEST(SchemaSubschemas, KeySelectsTheSpecialisation) {
   Schema sub;
   sub.fields = {{"config", Field::record({{"x", Field::integer().def(1)}})}};
   ASSERT_TRUE(s.new_subschema("p", sub));
-  EXPECT_EQ(errors_of(s, j(R"j({"name":"q"})j")),
-            R"j({"name":"plugin 'q' not enabled; add it to the 'plugins' configuration property"})j");
-  EXPECT_EQ(errors_of(s, j("{}")), R"j({"name":"required field missing"})j");
-  EXPECT_EQ(errors_of(s, j(R"j({"name":"p","config":{"x":"a"}})j")), R"j({"config":{"x":"expected an integer"}})j");
-  auto p = s.process_auto_fields(j(R"j({"name":"p","config":{}})j"), Context::Insert);
+  EXPECT_EQ(errors_of(s, j(R"js({"name":"q"})js")),
+            R"js({"name":"plugin 'q' not enabled; add it to the 'plugins' configuration property"})js");
+  EXPECT_EQ(errors_of(s, j("{}")), R"js({"name":"required field missing"})js");
+  EXPECT_EQ(errors_of(s, j(R"js({"name":"p","config":{"x":"a"}})js")), R"js({"config":{"x":"expected an integer"}})js");
+  auto p = s.process_auto_fields(j(R"js({"name":"p","config":{}})js"), Context::Insert);
   ASSERT_TRUE(p);
-  EXPECT_EQ(json::encode(*p->data.find("config")), R"j({"x":1})j");
+  EXPECT_EQ(json::encode(*p->data.find("config")), R"js({"x":1})js");
 }
 
 TEST(SchemaSubschemas, DefinitionsAreChecked) {
@@ -294,20 +294,20 @@ TEST(SchemaSubschemas, DefinitionsAreChecked) {
 
 TEST(SchemaPrimaryKey, ValidatePrimaryKey) {
   Schema s = simple({{"id", Field::string().uuid().auto_fill()}, {"name", Field::string()}});
-  EXPECT_FALSE(s.validate_primary_key(j(R"j({"id":"00000000-0000-4000-8000-000000000001"})j")));
-  EXPECT_EQ(json::encode(*s.validate_primary_key(j("{}"))), R"j({"id":"missing primary key"})j");
-  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"j({"id":null})j"))), R"j({"id":"required field missing"})j");
-  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"j({"id":"x"})j"))), R"j({"id":"expected a valid UUID"})j");
-  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"j({"id":"00000000-0000-4000-8000-000000000001","name":"n"})j"))),
-            R"j({"name":"not a primary key"})j");
-  EXPECT_FALSE(s.validate_primary_key(j(R"j({"id":"00000000-0000-4000-8000-000000000001","name":"n"})j"), true));
+  EXPECT_FALSE(s.validate_primary_key(j(R"js({"id":"00000000-0000-4000-8000-000000000001"})js")));
+  EXPECT_EQ(json::encode(*s.validate_primary_key(j("{}"))), R"js({"id":"missing primary key"})js");
+  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"js({"id":null})js"))), R"js({"id":"required field missing"})js");
+  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"js({"id":"x"})js"))), R"js({"id":"expected a valid UUID"})js");
+  EXPECT_EQ(json::encode(*s.validate_primary_key(j(R"js({"id":"00000000-0000-4000-8000-000000000001","name":"n"})js"))),
+            R"js({"name":"not a primary key"})js");
+  EXPECT_FALSE(s.validate_primary_key(j(R"js({"id":"00000000-0000-4000-8000-000000000001","name":"n"})js"), true));
 }
 
 TEST(SchemaImmutable, ImmutableFieldsCannotChange) {
   Schema s = simple({{"a", Field::string().immutable()}, {"l", Field::array(Field::string()).immutable()}});
-  EXPECT_EQ(json::encode(*s.validate_immutable_fields(j(R"j({"a":"y"})j"), j(R"j({"a":"x"})j"))),
-            R"j({"a":"immutable field cannot be updated"})j");
-  EXPECT_FALSE(s.validate_immutable_fields(j(R"j({"l":["b","a"]})j"), j(R"j({"l":["a","b"]})j")));
+  EXPECT_EQ(json::encode(*s.validate_immutable_fields(j(R"js({"a":"y"})js"), j(R"js({"a":"x"})js"))),
+            R"js({"a":"immutable field cannot be updated"})js");
+  EXPECT_FALSE(s.validate_immutable_fields(j(R"js({"l":["b","a"]})js"), j(R"js({"l":["a","b"]})js")));
 }
 
 TEST(SchemaAutoFields, InsertFillsIdsTimestampsAndDefaults) {
@@ -324,11 +324,11 @@ TEST(SchemaAutoFields, InsertFillsIdsTimestampsAndDefaults) {
   AutoFieldsOptions opts;
   opts.clock = &clock;
   opts.ids = &ids;
-  auto r = s.process_auto_fields(j(R"j({"methods":["GET","GET","POST"]})j"), Context::Insert, opts);
+  auto r = s.process_auto_fields(j(R"js({"methods":["GET","GET","POST"]})js"), Context::Insert, opts);
   ASSERT_TRUE(r);
   EXPECT_EQ(json::encode(r->data),
-            R"j({"id":"00000000-0000-4000-8000-000000000001","created_at":1700000000,"updated_at":1700000000,)j"
-            R"j("port":80,"path":null,"key":"random00000000000000000000000002","methods":["GET","POST"],"rec":{"x":7}})j");
+            R"js({"id":"00000000-0000-4000-8000-000000000001","created_at":1700000000,"updated_at":1700000000,)js"
+            R"js("port":80,"path":null,"key":"random00000000000000000000000002","methods":["GET","POST"],"rec":{"x":7}})js");
 }
 
 TEST(SchemaAutoFields, UpdateOnlyTouchesGivenFieldsAndUpdatedAt) {
@@ -340,21 +340,21 @@ TEST(SchemaAutoFields, UpdateOnlyTouchesGivenFieldsAndUpdatedAt) {
   FixedClock clock(5);
   AutoFieldsOptions opts;
   opts.clock = &clock;
-  auto r = s.process_auto_fields(j(R"j({"rec":{"y":1}})j"), Context::Update, opts);
+  auto r = s.process_auto_fields(j(R"js({"rec":{"y":1}})js"), Context::Update, opts);
   ASSERT_TRUE(r);
-  EXPECT_EQ(json::encode(r->data), R"j({"updated_at":5,"rec":{"x":7,"y":1}})j");
+  EXPECT_EQ(json::encode(r->data), R"js({"updated_at":5,"rec":{"y":1}})js");
 }
 
 TEST(SchemaAutoFields, SelectDropsNullsUnknownKeysAndEmptyStrings) {
   Schema s = simple({{"a", Field::string()}, {"b", Field::integer()}, {"c", Field::string()}});
-  auto r = s.process_auto_fields(j(R"j({"a":null,"b":3.7,"c":"","zzz":1})j"), Context::Select);
+  auto r = s.process_auto_fields(j(R"js({"a":null,"b":3.7,"c":"","zzz":1})js"), Context::Select);
   ASSERT_TRUE(r);
-  EXPECT_EQ(json::encode(r->data), R"j({"b":3})j");
+  EXPECT_EQ(json::encode(r->data), R"js({"b":3})js");
   AutoFieldsOptions nulls;
   nulls.nulls = true;
-  auto n = s.process_auto_fields(j(R"j({"a":null,"b":3,"c":""})j"), Context::Select, nulls);
+  auto n = s.process_auto_fields(j(R"js({"a":null,"b":3,"c":""})js"), Context::Select, nulls);
   ASSERT_TRUE(n);
-  EXPECT_EQ(json::encode(n->data), R"j({"a":null,"b":3,"c":null})j");
+  EXPECT_EQ(json::encode(n->data), R"js({"a":null,"b":3,"c":null})js");
 }
 
 TEST(SchemaAutoFields, ShorthandFieldsExpandOrReportTheirError) {
@@ -364,19 +364,19 @@ TEST(SchemaAutoFields, ShorthandFieldsExpandOrReportTheirError) {
                            return Value::object({{"host", v.as_string().substr(0, pos)},
                                                  {"port", std::stoi(v.as_string().substr(pos + 1))}});
                          }}};
-  auto r = s.process_auto_fields(j(R"j({"hp":"example.com:81"})j"), Context::Insert);
+  auto r = s.process_auto_fields(j(R"js({"hp":"example.com:81"})js"), Context::Insert);
   ASSERT_TRUE(r);
-  EXPECT_EQ(json::encode(r->data), R"j({"host":"example.com","port":81})j");
-  auto bad = s.process_auto_fields(j(R"j({"hp":1})j"), Context::Insert);
+  EXPECT_EQ(json::encode(r->data), R"js({"host":"example.com","port":81})js");
+  auto bad = s.process_auto_fields(j(R"js({"hp":1})js"), Context::Insert);
   ASSERT_FALSE(bad);
-  EXPECT_EQ(json::encode(bad.error()), R"j({"hp":"expected a string"})j");
+  EXPECT_EQ(json::encode(bad.error()), R"js({"hp":"expected a string"})js");
 }
 
 TEST(SchemaMerge, RecordsMergeFieldByFieldArraysAreReplaced) {
   Schema s = simple({{"rec", Field::record({{"x", Field::integer()}, {"y", Field::integer()}})},
                      {"list", Field::array(Field::integer())}});
-  Value merged = s.merge_values(j(R"j({"rec":{"y":2},"list":[3]})j"), j(R"j({"rec":{"x":1,"y":0},"list":[1,2]})j"));
-  EXPECT_EQ(merged, j(R"j({"rec":{"x":1,"y":2},"list":[3]})j"));
+  Value merged = s.merge_values(j(R"js({"rec":{"y":2},"list":[3]})js"), j(R"js({"rec":{"x":1,"y":0},"list":[1,2]})js"));
+  EXPECT_EQ(merged, j(R"js({"rec":{"x":1,"y":2},"list":[3]})js"));
 }
 
 TEST(SchemaTransformations, OnWriteMergesDerivedFieldsAndChecksInputs) {
@@ -388,10 +388,10 @@ TEST(SchemaTransformations, OnWriteMergesDerivedFieldsAndChecksInputs) {
     return Value::object({{"digest", "d:" + args[0].as_string()}});
   };
   s.transformations = {t};
-  auto out = s.transform(j(R"j({"cert":"abc"})j"), nullptr, Context::Insert);
+  auto out = s.transform(j(R"js({"cert":"abc"})js"), nullptr, Context::Insert);
   ASSERT_TRUE(out);
   EXPECT_EQ(out->find("digest")->as_string(), "d:abc");
-  auto failed = s.transform(j(R"j({"cert":"fail"})j"), nullptr, Context::Insert);
+  auto failed = s.transform(j(R"js({"cert":"fail"})js"), nullptr, Context::Insert);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error(), "transformation failed: cannot digest");
 }
@@ -401,15 +401,15 @@ TEST(SchemaErrors, SchemaViolationMessageFromAValidationTree) {
                      {"hosts", Field::array(Field::string())},
                      {"rec", Field::record({{"x", Field::integer()}})}});
   s.entity_checks = {EntityCheck::at_least_one_of({"hosts"})};
-  auto errs = s.validate(j(R"j({"hosts":[1],"rec":{"x":"a"}})j"));
+  auto errs = s.validate(j(R"js({"hosts":[1],"rec":{"x":"a"}})js"));
   ASSERT_TRUE(errs);
   Error e = errors::schema_violation(*errs);
   EXPECT_EQ(e.message,
-            "3 schema violations (hosts.1: expected a string; name: required field missing; rec.x: expected an integer)j");
+            "3 schema violations (hosts.1: expected a string; name: required field missing; rec.x: expected an integer)");
 }
 
 TEST(SchemaErrors, ErrorsToString) {
-  EXPECT_EQ(Schema::errors_to_string(j(R"j({"a":"bad"})j")), "Validation error: a: bad");
+  EXPECT_EQ(Schema::errors_to_string(j(R"js({"a":"bad"})js")), "Validation error: a: bad");
 }
 
 TEST(SchemaRobustness, DeepAndHugeInputsGiveErrorsNotCrashes) {
@@ -420,7 +420,7 @@ TEST(SchemaRobustness, DeepAndHugeInputsGiveErrorsNotCrashes) {
   ASSERT_TRUE(errs);
   EXPECT_EQ(errs->find("a")->as_array().size(), 10000u);
   std::string deep;
-  for (int i = 0; i < 200; ++i) deep += R"j({"x":)j";
+  for (int i = 0; i < 200; ++i) deep += R"js({"x":)js";
   deep += "1";
   for (int i = 0; i < 200; ++i) deep += "}";
   Value nested = Value::object({{"r", *json::parse(deep)}});
