@@ -1,0 +1,136 @@
+// Storage strategies: the seam between the generic DAO and a backend (SQLite, PostgreSQL,
+// Cassandra, off). A Connector owns the connection(s) and hands out one Strategy per entity.
+//
+// Rows crossing this seam are entities after validation: every schema field present (null when
+// unset), foreign keys as {pk = value} objects or null, plus the hidden "ws_id" (workspaceable
+// entities) and "cache_key" (composite cache keys). Strategies return rows in the same shape,
+// with "ttl" holding the remaining seconds on ttl-enabled entities.
+//
+// A strategy knows nothing of HTTP or Lua. What a backend cannot enforce natively it reports
+// in Capabilities, and the DAO supplies it (see kongdb/dao/dao.h).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kongdb/core/ids.h"
+#include "kongdb/core/result.h"
+#include "kongdb/core/value.h"
+#include "kongdb/schema/schema.h"
+
+namespace kongdb::strategy {
+
+struct Page {
+  std::vector<Value> rows;
+  /// Opaque continuation token; present only when more rows remain.
+  std::optional<std::string> offset;
+};
+
+enum class TagsCond { And, Or };
+
+struct TagsFilter {
+  std::vector<std::string> tags;
+  TagsCond cond = TagsCond::Or;
+};
+
+/// What a read or write is scoped to, after the DAO validated Kong's options.
+struct QueryOptions {
+  /// Workspace of the operation; empty means every workspace (Kong's `workspace = null`).
+  std::string ws_id;
+  /// Writes on ttl-enabled entities: seconds to live (0 = forever).
+  std::optional<int64_t> ttl;
+  /// Reads: include expired rows.
+  bool skip_ttl = false;
+  /// Reads: report ttl as an absolute epoch instead of the seconds remaining.
+  bool export_ttl = false;
+  std::optional<TagsFilter> tags;
+};
+
+/// One entity's storage. Every method maps backend failures to Kong's errors
+/// (UNIQUE_VIOLATION with the offending fields, FOREIGN_KEY_VIOLATION, DATABASE_ERROR, ...),
+/// with Error::strategy set to the connector's name.
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+
+  virtual Result<std::optional<Value>> select(const Value& pk, const QueryOptions& opts) = 0;
+  virtual Result<std::optional<Value>> select_by_field(std::string_view field, const Value& value,
+                                                       const QueryOptions& opts) = 0;
+  /// Keyset pagination in primary-key order; INVALID_OFFSET for a token it did not issue.
+  virtual Result<Page> page(int64_t size, const std::optional<std::string>& offset,
+                            const QueryOptions& opts) = 0;
+  /// Rows whose foreign key `fk_field` equals `fk_pk` ({id = ...}).
+  virtual Result<Page> page_for(std::string_view fk_field, const Value& fk_pk, int64_t size,
+                                const std::optional<std::string>& offset, const QueryOptions& opts) = 0;
+  virtual Result<Value> insert(const Value& row, const QueryOptions& opts) = 0;
+  /// Partial update of the given columns; nullopt when no row matched.
+  virtual Result<std::optional<Value>> update(const Value& pk, const Value& row,
+                                              const QueryOptions& opts) = 0;
+  virtual Result<std::optional<Value>> update_by_field(std::string_view field, const Value& value,
+                                                       const Value& row, const QueryOptions& opts) = 0;
+  /// Insert or replace the whole row by primary key.
+  virtual Result<Value> upsert(const Value& pk, const Value& row, const QueryOptions& opts) = 0;
+  /// Insert or replace the whole row by a unique field (the row carries the field's value).
+  virtual Result<Value> upsert_by_field(std::string_view field, const Value& value, const Value& row,
+                                        const QueryOptions& opts) = 0;
+  /// True when a row was deleted. Children with on_delete cascade/null are handled as the
+  /// backend's Capabilities say.
+  virtual Result<bool> remove(const Value& pk, const QueryOptions& opts) = 0;
+  virtual Result<bool> remove_by_field(std::string_view field, const Value& value,
+                                       const QueryOptions& opts) = 0;
+  virtual Result<void> truncate() = 0;
+};
+
+struct Capabilities {
+  /// Writes can be grouped atomically (Connector::transaction).
+  bool transactions = true;
+  /// The backend enforces foreign keys and on_delete itself.
+  bool foreign_keys = true;
+  /// The backend enforces unique fields itself.
+  bool unique_constraints = true;
+};
+
+/// One migration step of a subsystem ("core" or a plugin name), as recorded in schema_meta.
+struct MigrationState {
+  std::string subsystem;
+  std::vector<std::string> executed;
+  std::vector<std::string> pending;
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+
+  /// The name Kong puts in err_t.strategy and in "[name] message".
+  virtual std::string_view name() const = 0;
+  virtual Capabilities capabilities() const = 0;
+
+  /// The storage of one registered entity (its table must exist: see migrations).
+  virtual Result<std::unique_ptr<Strategy>> strategy_for(const schema::Schema& schema) = 0;
+
+  /// Runs `body` atomically: every write inside commits together or not at all. Nested calls
+  /// join the outer transaction.
+  virtual Result<void> transaction(const std::function<Result<void>()>& body) = 0;
+
+  /// Deletes expired ttl rows of every ttl-enabled table; returns how many went.
+  virtual Result<int64_t> purge_expired() = 0;
+
+  // --- migrations (kong/db/migrations/state.lua) ---
+  /// nullopt when the database was never bootstrapped (no schema_meta).
+  virtual Result<std::optional<std::vector<MigrationState>>> schema_state() = 0;
+  /// Creates schema_meta (and whatever bookkeeping the backend needs).
+  virtual Result<void> bootstrap_meta() = 0;
+  /// Runs one migration's `up` for `schemas` (the entities it introduces) and records it.
+  virtual Result<void> run_up(const std::string& subsystem, const std::string& migration,
+                              const std::vector<const schema::Schema*>& schemas, bool has_teardown) = 0;
+  /// Marks a pending migration as finished.
+  virtual Result<void> run_teardown(const std::string& subsystem, const std::string& migration) = 0;
+  /// Drops every table kongdb created.
+  virtual Result<void> reset() = 0;
+};
+
+}  // namespace kongdb::strategy
