@@ -112,9 +112,13 @@ class DAO {
 
  protected:
   // Per-entity overrides hook into these (Kong's custom DAOs: targets, certificates, plugins...).
+  // before_write runs after validation, before cache keys and storage; after_write runs in the
+  // same transaction as the storage write and may complete the returned entity.
   virtual Result<Value> before_write(Value entity, const Value* existing);
-  virtual Result<void> after_write(const Value& entity, const Value* old);
+  virtual Result<void> after_write(Value& entity, const Value* old);
   virtual Result<void> before_delete(const Value& entity);
+  /// Completes an entity read from storage (e.g. a certificate's sni names).
+  virtual Result<void> after_read(Value& entity) const;
 
   DB& db_;
   const schema::Schema& schema_;

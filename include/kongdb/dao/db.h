@@ -73,6 +73,7 @@ class DB {
 
  private:
   DB() = default;
+  Result<void> ensure_default_workspace();
   std::unique_ptr<strategy::Connector> connector_;
   std::shared_ptr<const schema::EntityRegistry> registry_;
   std::map<std::string, std::unique_ptr<DAO>, std::less<>> daos_;
