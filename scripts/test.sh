@@ -13,5 +13,5 @@ ctest --preset asan -j2
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz
+cmake --build --preset fuzz --target fuzzers
 bash scripts/fuzz.sh build/fuzz "$FUZZ_SECONDS"

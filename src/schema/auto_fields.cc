@@ -263,8 +263,8 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
     } else if ((key == "ttl" && ttl) || (key == "ws_id" && opts.show_ws_id)) {
       cleaned.set(key, std::move(v));
     } else if (std::any_of(shorthand_fields.begin(), shorthand_fields.end(),
-                           [&](const ShorthandField& sh) {
-                             return sh.name == key && sh.deprecation &&
+                           [&name = key](const ShorthandField& sh) {
+                             return sh.name == name && sh.deprecation &&
                                     !sh.deprecation->replaced_with.empty();
                            })) {
       cleaned.set(key, std::move(v));  // a deprecated shorthand echoed for old clients

@@ -44,13 +44,14 @@ class Object {
   Value& operator[](std::string_view key);
   bool erase(std::string_view key);
 
-  size_t size() const { return entries_.size(); }
-  bool empty() const { return entries_.empty(); }
-  void reserve(size_t n) { entries_.reserve(n); }
-  iterator begin() { return entries_.begin(); }
-  iterator end() { return entries_.end(); }
-  const_iterator begin() const { return entries_.begin(); }
-  const_iterator end() const { return entries_.end(); }
+  // Defined after Value: they need it complete.
+  size_t size() const;
+  bool empty() const;
+  void reserve(size_t n);
+  iterator begin();
+  iterator end();
+  const_iterator begin() const;
+  const_iterator end() const;
 
   /// Order-insensitive equality, as Lua tables compare.
   bool operator==(const Object& other) const;
@@ -128,6 +129,14 @@ class Value {
  private:
   std::variant<Null, bool, int64_t, double, std::string, kongdb::Array, kongdb::Object> data_;
 };
+
+inline size_t Object::size() const { return entries_.size(); }
+inline bool Object::empty() const { return entries_.empty(); }
+inline void Object::reserve(size_t n) { entries_.reserve(n); }
+inline Object::iterator Object::begin() { return entries_.begin(); }
+inline Object::iterator Object::end() { return entries_.end(); }
+inline Object::const_iterator Object::begin() const { return entries_.begin(); }
+inline Object::const_iterator Object::end() const { return entries_.end(); }
 
 /// Lua's tostring() of a number ("%.14g"; integral values print without a decimal point).
 std::string lua_number_string(double d);
