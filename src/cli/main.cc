@@ -1,4 +1,6 @@
 // kongdb command line. CLI11 lives in this file only (it is expensive to compile).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -10,24 +12,88 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(kongdb::cli::version_string()));
 
-  app.add_subcommand("version", "Print the kongdb version")->callback([] {
-    std::exit(kongdb::cli::run_version(std::cout));
-  });
+  // -c/--conf on every command, as Kong's CLI has it; the KONG_* environment applies anyway.
+  std::string conf_path;
+  auto add_conf = [&](CLI::App* sub) {
+    sub->add_option("-c,--conf", conf_path, "Configuration file (kongdb.conf)");
+  };
+  // Runs a command once its configuration loaded; a bad configuration exits 1.
+  auto with_config = [&](auto&& fn) {
+    auto conf = kongdb::cli::load_config(conf_path, std::cerr);
+    if (!conf) std::exit(1);
+    std::exit(fn(*conf));
+  };
+
+  auto* version = app.add_subcommand("version", "Print the kongdb version");
+  add_conf(version);
+  version->callback([&] { with_config([](const kongdb::Config&) { return kongdb::cli::run_version(std::cout); }); });
 
   std::string entity;
   std::string body;
   auto* validate = app.add_subcommand(
       "validate", "Validate an entity as an insert would; print it with defaults, or Kong's error");
+  add_conf(validate);
   validate->add_option("entity", entity, "Entity name (services, routes, plugins, ...)")->required();
   validate->add_option("json", body, "The entity as JSON")->required();
-  validate->callback([&] { std::exit(kongdb::cli::run_validate(entity, body, std::cout)); });
+  validate->callback([&] {
+    with_config([&](const kongdb::Config&) { return kongdb::cli::run_validate(entity, body, std::cout); });
+  });
 
   std::string plugin;
   auto* schema = app.add_subcommand("schema", "Print an entity's schema as GET /schemas/{name} does");
+  add_conf(schema);
   schema->add_option("entity", entity, "Entity name, or 'plugins'")->required();
   schema->add_option("plugin", plugin, "With 'plugins': the plugin whose config schema to print");
-  schema->callback([&] { std::exit(kongdb::cli::run_schema(entity, plugin, std::cout)); });
+  schema->callback([&] {
+    with_config([&](const kongdb::Config&) { return kongdb::cli::run_schema(entity, plugin, std::cout); });
+  });
 
-  CLI11_PARSE(app, argc, argv);
+  kongdb::cli::MigrationsRequest mig;
+  auto* migrations = app.add_subcommand("migrations", "Manage database schema migrations");
+  add_conf(migrations);
+  migrations->add_option("command", mig.command, "bootstrap | up | finish | list | reset | status")
+      ->required()
+      ->check(CLI::IsMember({"bootstrap", "up", "finish", "list", "reset", "status"}));
+  migrations->add_flag("-y,--yes", mig.yes, "Assume \"yes\" to prompts and run non-interactively");
+  migrations->add_flag("-q,--quiet", mig.quiet, "Suppress all output");
+  migrations->callback([&] {
+    mig.stdin_is_tty = isatty(STDIN_FILENO) != 0;
+    with_config([&](const kongdb::Config& conf) {
+      return kongdb::cli::run_migrations(conf, mig, std::cin, std::cout, std::cerr);
+    });
+  });
+
+  kongdb::cli::DbRequest db_req;
+  auto* db = app.add_subcommand("db", "Read and write entities: kongdb db ENTITY VERB ...");
+  add_conf(db);
+  db->add_option("entity", db_req.entity, "Entity name (services, routes, plugins, ...)")->required();
+  db->add_option("verb", db_req.verb, "insert 'JSON' | get KEY | list | update KEY 'JSON' | "
+                                      "upsert KEY 'JSON' | delete KEY")
+      ->required();
+  // Two plain positionals rather than a vector: CLI11 would split a '[...]' argument as a list.
+  std::string db_arg1;
+  std::string db_arg2;
+  auto* db_opt1 = db->add_option("arg1", db_arg1, "KEY (id or endpoint key, e.g. a service name), or JSON");
+  auto* db_opt2 = db->add_option("arg2", db_arg2, "JSON (update, upsert)");
+  db->add_option("--size", db_req.size, "list: page size (1..50000, default 1000)");
+  db->add_option("--offset", db_req.offset, "list: the offset of the previous page");
+  // One value per --tags (repeatable), so a following positional is not swallowed.
+  db->add_option("--tags", db_req.tags, "list: tags to filter by (a,b)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  db->add_option("--tags-cond", db_req.tags_cond, "list: and | or");
+  db->add_option("--for", db_req.for_fk, "list: only those whose foreign key FIELD is KEY (service=mockbin)");
+  db->callback([&] {
+    if (db_opt1->count() > 0) db_req.args.push_back(db_arg1);
+    if (db_opt2->count() > 0) db_req.args.push_back(db_arg2);
+    with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_db(conf, db_req, std::cout, std::cerr); });
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // Usage mistakes exit 1 like every other bad input (--help and --version still exit 0).
+    return app.exit(e) == 0 ? 0 : 1;
+  }
   return 0;
 }
