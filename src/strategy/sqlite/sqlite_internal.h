@@ -98,6 +98,7 @@ struct Layout {
   std::vector<FieldMap> fields;
   std::vector<std::string> pk_fields;   // schema pk field names
   std::vector<std::string> pk_columns;  // their columns, in order
+  std::vector<bool> pk_is_uuid;         // per pk column: must an offset carry a UUID there?
   bool workspaceable = false, ttl = false, cache_key = false, tags = false;
   std::vector<std::string> cache_key_fields;
 

@@ -115,9 +115,11 @@ Layout make_layout(const schema::Schema& s) {
     size_t pos = 0;
     for (const auto& f : l.fields) {
       if (f.name == pk) {
+        const schema::Field* def = s.field(pk);
         for (size_t i = 0; i < f.columns.size(); ++i) {
           l.pk_columns.push_back(f.columns[i]);
           l.pk_row_index.push_back(pos + i);
+          l.pk_is_uuid.push_back(def && def->is(def->uuid_));
         }
       }
       pos += f.columns.size();
@@ -255,7 +257,12 @@ Result<std::vector<Param>> decode_offset(const Layout& l, const std::string& tok
     return tag(errors::invalid_offset(token, "bad json encoding"));
   }
   std::vector<Param> out;
-  for (const Value& v : parsed->as_array()) {
+  for (size_t i = 0; i < parsed->as_array().size(); ++i) {
+    const Value& v = parsed->as_array()[i];
+    // A token we issued carries real keys; anything else was forged or truncated.
+    if (l.pk_is_uuid[i] && !(v.is_string() && is_valid_uuid(v.as_string()))) {
+      return tag(errors::invalid_offset(token, "bad primary key"));
+    }
     if (v.is_string()) {
       out.emplace_back(v.as_string());
     } else if (v.is_integer()) {
