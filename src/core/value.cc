@@ -39,6 +39,11 @@ Value& Object::set(std::string key, Value value) {
   return entries_.back().second;
 }
 
+Value& Object::append(std::string key, Value value) {
+  entries_.emplace_back(std::move(key), std::move(value));
+  return entries_.back().second;
+}
+
 Value& Object::operator[](std::string_view key) {
   if (Value* existing = find(key)) {
     return *existing;

@@ -204,10 +204,9 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
   ordered.reserve(obj.size() + fields.size());
 
   for (const auto& [key, base_field] : fields) {
-    const Field& field = *resolve_field(key, subschema);
+    const Field& field = subschema ? *resolve_field(key, subschema) : base_field;
     std::optional<Value> value;
     if (Value* v = obj.find(key)) value = std::move(*v);
-    (void)base_field;
 
     if (!is_select && field.is_auto()) {
       if (field.is(field.uuid_)) {
@@ -238,10 +237,10 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
       check_immutable = true;
     }
 
-    if (value) ordered.set(key, std::move(*value));
+    if (value) ordered.append(key, std::move(*value));  // schema field names are unique
   }
   for (auto& [key, v] : obj) {
-    if (!field(key)) ordered.set(key, std::move(v));
+    if (!field(key)) ordered.append(key, std::move(v));
   }
   obj = std::move(ordered);
 
@@ -256,18 +255,18 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
     if (const Field* f = field(key)) {
       if (f->type() == FieldType::String && f->len_min_.value_or(1) > 0 && v.is_string() &&
           v.as_string().empty()) {
-        if (opts.nulls) cleaned.set(key, Value());
+        if (opts.nulls) cleaned.append(key, Value());
         continue;
       }
-      cleaned.set(key, std::move(v));
+      cleaned.append(key, std::move(v));
     } else if ((key == "ttl" && ttl) || (key == "ws_id" && opts.show_ws_id)) {
-      cleaned.set(key, std::move(v));
+      cleaned.append(key, std::move(v));
     } else if (std::any_of(shorthand_fields.begin(), shorthand_fields.end(),
                            [&name = key](const ShorthandField& sh) {
                              return sh.name == name && sh.deprecation &&
                                     !sh.deprecation->replaced_with.empty();
                            })) {
-      cleaned.set(key, std::move(v));  // a deprecated shorthand echoed for old clients
+      cleaned.append(key, std::move(v));  // a deprecated shorthand echoed for old clients
     }
   }
   return AutoFieldsResult{Value(std::move(cleaned)), false};

@@ -81,6 +81,7 @@ tl::expected<const Schema*, std::string> EntityRegistry::add(Schema schema) {
   if (auto r = resolve_schema(*stored, *this); !r) {
     return tl::unexpected("schema of entity '" + stored->name + "' is invalid: " + r.error());
   }
+  stored->prepare();
   schemas_.push_back(stored);
   return stored.get();
 }
@@ -99,6 +100,7 @@ tl::expected<void, std::string> EntityRegistry::add_plugin(Schema plugin_schema)
     if (auto r = resolve_field(f, *this, nullptr, nullptr); !r) return fail(r.error());
   }
   if (auto r = (*it)->new_subschema(name, std::move(plugin_schema)); !r) return fail(r.error());
+  (*it)->prepare();
   return {};
 }
 

@@ -219,6 +219,13 @@ std::string quoted_list(const std::vector<std::string>& words) {
 }
 
 const Field* Schema::field(std::string_view field_name) const {
+  if (!field_index_.empty()) {
+    auto it = field_index_.find(std::string(field_name));
+    if (it != field_index_.end() && it->second < fields.size() && fields[it->second].first == field_name) {
+      return &fields[it->second].second;
+    }
+    if (field_index_.size() == fields.size()) return nullptr;
+  }
   for (const auto& [n, f] : fields) {
     if (n == field_name) return &f;
   }

@@ -248,19 +248,32 @@ std::optional<std::string> run_validators(const Field& field, const Value& value
   return std::nullopt;
 }
 
+// A null value against `field`; members of arrays, sets and maps are always required.
+std::optional<Value> null_error(const Field& field, bool required) {
+  if (field.ne_ && field.ne_->is_null()) {
+    return Value(field.err_.value_or("value must not be null"));
+  }
+  if (field.eq_ && !field.eq_->is_null()) {
+    return Value("value must be " + field.eq_->to_lua_string());
+  }
+  if (required) return Value(kRequired);
+  return std::nullopt;
+}
+
+const Field& any_field() {
+  static const Field any = Field::of(FieldType::Any);
+  return any;
+}
+
 }  // namespace
 
+std::optional<Value> Schema::validate_member(const Field& field, const Value& value) const {
+  if (value.is_null()) return null_error(field, true);
+  return validate_field(field, value);
+}
+
 std::optional<Value> Schema::validate_field(const Field& field, const Value& value) const {
-  if (value.is_null()) {
-    if (field.ne_ && field.ne_->is_null()) {
-      return Value(field.err_.value_or("value must not be null"));
-    }
-    if (field.eq_ && !field.eq_->is_null()) {
-      return Value("value must be " + field.eq_->to_lua_string());
-    }
-    if (field.is_required()) return Value(kRequired);
-    return std::nullopt;
-  }
+  if (value.is_null()) return null_error(field, field.is_required());
   if (field.eq_ && field.eq_->is_null()) {
     return Value(field.err_.value_or("value must be null"));
   }
@@ -275,12 +288,11 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
         return Value(field.type() == FieldType::Array ? "expected an array" : "expected a set");
       }
       if (!field.elements_) break;
-      Field elements = *field.elements_;
-      elements.required_ = true;
+      const Field& elements = *field.elements_;
       const Array& items = as_sequence(value);
       Array errs;
       for (size_t i = 0; i < items.size(); ++i) {
-        if (auto err = validate_field(elements, items[i])) {
+        if (auto err = validate_member(elements, items[i])) {
           errs.resize(i + 1);
           errs[i] = std::move(*err);
         }
@@ -290,20 +302,18 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
     }
     case FieldType::Map: {
       if (!value.is_table()) return Value("expected a map");
-      Field keys = field.keys_ ? *field.keys_ : Field::of(FieldType::Any);
-      Field values = field.values_ ? *field.values_ : Field::of(FieldType::Any);
-      keys.required_ = true;
-      values.required_ = true;
+      const Field& keys = field.keys_ ? *field.keys_ : any_field();
+      const Field& values = field.values_ ? *field.values_ : any_field();
       if (value.is_array()) {
         const Array& a = value.as_array();
         for (size_t i = 0; i < a.size(); ++i) {
-          if (auto err = validate_field(keys, Value(static_cast<long long>(i + 1)))) return err;
-          if (auto err = validate_field(values, a[i])) return err;
+          if (auto err = validate_member(keys, Value(static_cast<long long>(i + 1)))) return err;
+          if (auto err = validate_member(values, a[i])) return err;
         }
       } else {
         for (const auto& [k, v] : value.as_object()) {
-          if (auto err = validate_field(keys, Value(k))) return err;
-          if (auto err = validate_field(values, v)) return err;
+          if (auto err = validate_member(keys, Value(k))) return err;
+          if (auto err = validate_member(values, v)) return err;
         }
       }
       break;
@@ -388,16 +398,19 @@ struct Validation {
                         Value& errors) const {
     using K = EntityCheck::Kind;
     const Messages& msg = messages(updating);
-    std::vector<std::string> fields_to_check;
-    std::set<std::string> required_fields;
+    // The named fields and whether each is required; pointers into `check`, no copies.
+    struct Named {
+      const std::string* name;
+      bool required;
+    };
+    std::vector<Named> fields_to_check;
+    fields_to_check.reserve(8);
     bool checker_missing_ok = false;  // checker.run_with_missing_fields
     bool checker_invalid_ok = false;  // checker.run_with_invalid_fields
     auto add = [&](const std::vector<std::string>& names, bool required) {
-      for (const auto& n : names) {
-        fields_to_check.push_back(n);
-        if (required) required_fields.insert(n);
-      }
+      for (const auto& n : names) fields_to_check.push_back({&n, required});
     };
+    auto add_one = [&](const std::string& name, bool required) { fields_to_check.push_back({&name, required}); };
     switch (check.kind) {
       case K::AtLeastOneOf:
         checker_missing_ok = checker_invalid_ok = true;
@@ -415,12 +428,12 @@ struct Validation {
         break;
       case K::Conditional:
         checker_invalid_ok = true;
-        add({check.if_field}, true);
-        add({check.then_field}, false);
+        add_one(check.if_field, true);
+        add_one(check.then_field, false);
         break;
       case K::ConditionalAtLeastOneOf:
         checker_missing_ok = checker_invalid_ok = true;
-        add({check.if_field}, false);
+        add_one(check.if_field, false);
         add(check.then_at_least_one_of, false);
         add(check.else_then_at_least_one_of, false);
         break;
@@ -436,45 +449,53 @@ struct Validation {
     bool run_missing = checker_missing_ok || check.run_with_missing_fields.value_or(false);
     bool run_invalid = checker_invalid_ok || check.run_with_invalid_fields.value_or(false);
 
-    Value check_input{Object{}};
-    std::vector<std::string> missing;
+    std::vector<const std::string*> missing;
     bool all_nil = true;
     bool all_ok = true;
-    for (const std::string& fname : fields_to_check) {
+    for (const Named& named : fields_to_check) {
+      const std::string& fname = *named.name;
+      // A field named twice counts as required if any mention requires it (Kong's set).
+      bool required = std::any_of(fields_to_check.begin(), fields_to_check.end(),
+                                  [&](const Named& n) { return n.required && *n.name == fname; });
       const Value* value = get_path(input, fname);
       if (!value) {
         const Field* f = scope.lookup(fname);
-        if (!run_missing && required_fields.count(fname) && !(f && f->is(f->nilable_))) {
-          missing.push_back(fname);
+        if (!run_missing && required && !(f && f->is(f->nilable_))) {
+          missing.push_back(&fname);
         }
       } else {
         all_nil = false;
-        const Field* f = scope.lookup(fname);
-        if (f && f->type() == FieldType::String && f->is(f->referenceable_) && value->is_string() &&
-            is_vault_reference(value->as_string())) {
-          return;
+        if (value->is_string() && is_vault_reference(value->as_string())) {
+          const Field* f = scope.lookup(fname);
+          if (f && f->type() == FieldType::String && f->is(f->referenceable_)) return;
         }
-        set_path(check_input, fname, *value);
       }
       if (errors.find(fname)) all_ok = false;
     }
     if (!all_ok && !run_invalid) return;
     if (all_nil && !(checker_missing_ok && full_check)) return;
     if (!missing.empty()) {
-      for (const auto& m : missing) set_path(errors, m, Value(msg.required_for_entity_check));
+      for (const std::string* m : missing) set_path(errors, *m, Value(msg.required_for_entity_check));
       return;
     }
 
+    // Built-in checkers only read the fields they name, so they read `input` directly;
+    // custom checks get Kong's projection of just those fields.
     auto nonempty = [&](const std::string& name) {
-      const Value* v = get_path(check_input, name);
+      const Value* v = get_path(input, name);
       return v && v->is_nonempty();
     };
-    auto field_passes = [&](const std::string& name, const std::optional<Field>& patch,
-                            const Value* value) {
-      if (!value) return false;  // validating nil fails every type check in Kong
+    // A match spec laid over the field it names (prepared once by Schema::prepare()).
+    auto effective_field = [&](const std::string& name, const std::optional<Field>& patch,
+                               const std::shared_ptr<const Field>& prepared) -> std::shared_ptr<const Field> {
+      if (prepared) return prepared;
       const Field* base = scope.lookup(name);
-      Field effective = base ? base->overlay(patch ? *patch : Field{}) : (patch ? *patch : Field{});
-      return !self.validate_field(effective, *value).has_value();
+      return std::make_shared<const Field>(base ? base->overlay(patch ? *patch : Field{}) : (patch ? *patch : Field{}));
+    };
+    auto field_passes = [&](const std::string& name, const std::optional<Field>& patch,
+                            const std::shared_ptr<const Field>& prepared, const Value* value) {
+      if (!value) return false;  // validating nil fails every type check in Kong
+      return !self.validate_field(*effective_field(name, patch, prepared), *value).has_value();
     };
 
     switch (check.kind) {
@@ -493,7 +514,7 @@ struct Validation {
       case K::Distinct: {
         std::vector<const Value*> seen;
         for (const auto& name : check.fields) {
-          const Value* v = get_path(check_input, name);
+          const Value* v = get_path(input, name);
           if (!v || !v->is_nonempty()) continue;
           // Lua tables compare by identity, so only scalars can collide.
           if (!v->is_table()) {
@@ -535,10 +556,11 @@ struct Validation {
         return;
       }
       case K::Conditional: {
-        const Value* if_value = get_path(check_input, check.if_field);
-        const Value* then_found = get_path(check_input, check.then_field);
-        Value then_value = then_found ? *then_found : Value();
-        if (!field_passes(check.if_field, check.if_match, if_value)) return;
+        const Value* if_value = get_path(input, check.if_field);
+        const Value* then_found = get_path(input, check.then_field);
+        static const Value kNull;
+        const Value& then_value = then_found ? *then_found : kNull;
+        if (!field_passes(check.if_field, check.if_match, check.if_effective, if_value)) return;
         auto fail = [&](Value err) {
           set_path(errors, check.then_field, std::move(err));
           insert_entity_error(errors,
@@ -550,20 +572,18 @@ struct Validation {
           fail(Value(kRequired));
           return;
         }
-        const Field* base = scope.lookup(check.then_field);
-        Field patch = check.then_match ? *check.then_match : Field{};
-        Field effective = base ? base->overlay(patch) : patch;
-        if (auto err = self.validate_field(effective, then_value)) fail(std::move(*err));
+        auto effective = effective_field(check.then_field, check.then_match, check.then_effective);
+        if (auto err = self.validate_field(*effective, then_value)) fail(std::move(*err));
         return;
       }
       case K::ConditionalAtLeastOneOf: {
-        const Value* if_value = get_path(check_input, check.if_field);
+        const Value* if_value = get_path(input, check.if_field);
         if (!if_value) return;
         const std::vector<std::string>* names = &check.then_at_least_one_of;
         const std::optional<std::string>* custom = &check.then_err;
-        if (!field_passes(check.if_field, check.if_match, if_value)) {
+        if (!field_passes(check.if_field, check.if_match, check.if_effective, if_value)) {
           if (!check.else_match) return;
-          if (!field_passes(check.if_field, check.else_match, if_value)) return;
+          if (!field_passes(check.if_field, check.else_match, check.else_effective, if_value)) return;
           names = &check.else_then_at_least_one_of;
           custom = &check.else_then_err;
         }
@@ -575,6 +595,10 @@ struct Validation {
       }
       case K::CustomEntityCheck: {
         if (!check.fn) return;
+        Value check_input{Object{}};
+        for (const Named& named : fields_to_check) {
+          if (const Value* v = get_path(input, *named.name)) set_path(check_input, *named.name, *v);
+        }
         auto err = check.fn(check_input);
         if (!err) return;
         insert_entity_error(errors, err->empty()
@@ -649,7 +673,9 @@ struct Validation {
   }
 
   std::optional<Value> run(const Value& raw_input) const {
-    Value input = raw_input.is_object() ? raw_input : as_object_view(raw_input);
+    Value converted;
+    if (!raw_input.is_object()) converted = as_object_view(raw_input);
+    const Value& input = raw_input.is_object() ? raw_input : converted;
     if (self.subschema_key) {
       const Value* key = input.find(*self.subschema_key);
       if (!key || key->is_null()) {
@@ -689,6 +715,48 @@ struct Validation {
 };
 
 }  // namespace
+
+namespace {
+
+void prepare_checks(std::vector<EntityCheck>& checks, const FieldScope& scope) {
+  auto lay = [&](const std::string& name, const std::optional<Field>& patch) -> std::shared_ptr<const Field> {
+    if (!patch) return nullptr;
+    const Field* base = scope.lookup(name);
+    return std::make_shared<const Field>(base ? base->overlay(*patch) : *patch);
+  };
+  for (EntityCheck& c : checks) {
+    c.if_effective = lay(c.if_field, c.if_match);
+    c.then_effective = lay(c.then_field, c.then_match);
+    c.else_effective = lay(c.if_field, c.else_match);
+  }
+}
+
+void prepare_records(Fields& fields) {
+  for (auto& [name, f] : fields) {
+    if (f.fields_) {
+      auto nested = std::make_shared<Schema>(*f.fields_);
+      nested->prepare();  // also indexes the record's fields
+      f.fields_ = std::move(nested);
+    }
+  }
+}
+
+}  // namespace
+
+void Schema::prepare() {
+  field_index_.clear();
+  for (size_t i = 0; i < fields.size(); ++i) field_index_.emplace(fields[i].first, i);
+  prepare_records(fields);
+  prepare_checks(entity_checks, FieldScope{*this, nullptr});
+  for (auto& [key, sub] : subschemas) {
+    auto copy = std::make_shared<Schema>(*sub);
+    prepare_records(copy->fields);
+    copy->field_index_.clear();
+    for (size_t i = 0; i < copy->fields.size(); ++i) copy->field_index_.emplace(copy->fields[i].first, i);
+    prepare_checks(copy->entity_checks, FieldScope{*this, copy.get()});
+    sub = std::move(copy);
+  }
+}
 
 std::optional<Value> Schema::validate(const Value& input, bool full_check,
                                       const Value* original_input, const Value* rbw_entity) const {

@@ -40,6 +40,8 @@ class Object {
   bool contains(std::string_view key) const { return find(key) != nullptr; }
   /// Inserts or replaces; returns the stored value.
   Value& set(std::string key, Value value);
+  /// Adds without looking for an existing key: the caller guarantees `key` is new.
+  Value& append(std::string key, Value value);
   /// Returns the existing value or inserts a null one.
   Value& operator[](std::string_view key);
   bool erase(std::string_view key);

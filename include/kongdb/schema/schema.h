@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -183,6 +184,10 @@ struct EntityCheck {
 
   std::optional<bool> run_with_missing_fields, run_with_invalid_fields;
 
+  /// Filled by Schema::prepare(): the match specs laid over the fields they name, so
+  /// validation does not rebuild them per call.
+  std::shared_ptr<const Field> if_effective, then_effective, else_effective;
+
   static EntityCheck at_least_one_of(std::vector<std::string> f);
   static EntityCheck only_one_of(std::vector<std::string> f);
   static EntityCheck distinct(std::vector<std::string> f);
@@ -286,6 +291,8 @@ struct Schema {
                                        const Value* original_input = nullptr) const;
   /// One field: nullopt when valid, else a message (String) or a nested tree.
   std::optional<Value> validate_field(const Field& field, const Value& value) const;
+  /// An array/set element or a map key/value: like validate_field, but null is never allowed.
+  std::optional<Value> validate_member(const Field& field, const Value& value) const;
   std::optional<Value> validate_primary_key(const Value& pk, bool ignore_others = false) const;
   std::optional<Value> validate_immutable_fields(const Value& input, const Value& entity) const;
 
@@ -304,6 +311,14 @@ struct Schema {
   Value extract_pk_values(const Value& entity) const;
   /// Kong's errors_to_string: "Validation error: ...".
   static std::string errors_to_string(const Value& errors);
+
+  /// Precomputes what validation would otherwise rebuild per call (entity-check match specs
+  /// over their fields), here, in records and in subschemas. Call once the schema is final.
+  void prepare();
+
+  /// Field name -> position in `fields`, built by prepare(); lookups verify it and fall back
+  /// to a scan, so a schema edited after prepare() stays correct.
+  std::unordered_map<std::string, size_t> field_index_;
 
   /// Adds a specialisation under `key`, with Kong's checks ("cannot create a new field", ...).
   tl::expected<void, std::string> new_subschema(const std::string& key, Schema definition);
