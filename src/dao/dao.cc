@@ -353,7 +353,7 @@ struct DAO::Impl {
   Result<Value> write(const std::function<Result<std::optional<Value>>()>& store, const Value& options,
                       const Value* old, const Error& missing) const {
     Value out;
-    auto tx = self.db_.connector().transaction([&]() -> Result<void> {
+    auto body = [&]() -> Result<void> {
       auto row = store();
       if (!row) return tag(row.error());
       if (!*row) return missing;
@@ -362,7 +362,9 @@ struct DAO::Impl {
       if (auto r = self.after_write(*entity, old); !r) return tag(r.error());
       out = std::move(*entity);
       return {};
-    });
+    };
+    // A single statement is atomic by itself; only related-row writes need a transaction.
+    auto tx = self.writes_related_rows() ? self.db_.connector().transaction(body) : body();
     if (!tx) return tag(tx.error());
     return out;
   }

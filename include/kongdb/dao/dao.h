@@ -119,6 +119,8 @@ class DAO {
   virtual Result<void> before_delete(const Value& entity);
   /// Completes an entity read from storage (e.g. a certificate's sni names).
   virtual Result<void> after_read(Value& entity) const;
+  /// True when after_write writes other rows, so the write needs a transaction of its own.
+  virtual bool writes_related_rows() const { return false; }
 
   DB& db_;
   const schema::Schema& schema_;

@@ -113,6 +113,8 @@ class CertificatesDAO final : public DAO {
   using DAO::DAO;
 
  protected:
+  bool writes_related_rows() const override { return true; }
+
   Result<Value> before_write(Value entity, const Value* existing) override {
     pending_snis_.reset();
     const Value* snis = entity.find("snis");

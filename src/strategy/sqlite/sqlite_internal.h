@@ -148,7 +148,7 @@ class Statements {
   // WHERE fragments, each appended as " AND ..." (start conditions with "WHERE 1").
   void and_pk(Sql& q, const Value& pk) const;
   void and_field(Sql& q, const FieldMap& f, const Value& v) const;
-  void and_ws(Sql& q, const std::string& ws_id) const;
+  void and_ws(Sql& q, const std::string& ws_id, bool keep_pk_order = false) const;
   void and_alive(Sql& q, double now) const;
   void and_tags(Sql& q, const TagsFilter& tags) const;
   void and_after(Sql& q, const std::vector<Param>& last) const;

@@ -91,7 +91,7 @@ Result<Page> SqliteStrategy::page_impl(const FieldMap* fk, const Value& fk_pk, i
   }
   Sql q = sql_.select_where();
   if (fk) sql_.and_field(q, *fk, fk_pk);
-  sql_.and_ws(q, opts.ws_id);
+  sql_.and_ws(q, opts.ws_id, /*keep_pk_order=*/fk == nullptr);
   if (!opts.skip_ttl) sql_.and_alive(q, db_->now());
   if (opts.tags) sql_.and_tags(q, *opts.tags);
   if (after) sql_.and_after(q, *after);

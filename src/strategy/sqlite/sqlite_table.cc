@@ -442,8 +442,11 @@ void Statements::and_field(Sql& q, const FieldMap& f, const Value& v) const {
   }
 }
 
-void Statements::and_ws(Sql& q, const std::string& ws_id) const {
-  if (l_.workspaceable && !ws_id.empty()) q.add(" AND \"ws_id\" = ").bind(ws_id);
+void Statements::and_ws(Sql& q, const std::string& ws_id, bool keep_pk_order) const {
+  if (!l_.workspaceable || ws_id.empty()) return;
+  // Paging must walk the primary key: a unary + stops SQLite from picking a UNIQUE(ws_id, f)
+  // index for this term and then sorting the whole workspace.
+  q.add(keep_pk_order ? " AND +\"ws_id\" = " : " AND \"ws_id\" = ").bind(ws_id);
 }
 
 void Statements::and_alive(Sql& q, double now) const {
