@@ -46,6 +46,8 @@ tl::expected<std::unique_ptr<dao::DB>, std::string> open_db(const Config& config
   }
   auto db = dao::DB::create(std::move(opened->connector), registry);
   if (!db) return tl::unexpected(db.error().to_string());
+  // Expired ttl rows are already invisible; each command also clears them out of the file.
+  if (auto purged = (*db)->connector().purge_expired(); !purged) return tl::unexpected(purged.error().to_string());
   return std::move(*db);
 }
 

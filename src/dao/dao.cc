@@ -31,6 +31,12 @@ Value strip_nulls(Value v) {
   return v;
 }
 
+// A write that always returns its row, in the shape Impl::write takes.
+Result<std::optional<Value>> found(Result<Value> row) {
+  if (!row) return row.error();
+  return std::optional<Value>(std::move(*row));
+}
+
 Error with_strategy(Error e, std::string_view strategy) {
   if (e.strategy.empty()) e.strategy = std::string(strategy);
   return e;
@@ -117,6 +123,19 @@ struct DAO::Impl {
     if (auto errs = self.schema_.validate_primary_key(pk)) return tag(errors::invalid_primary_key(*errs));
     return {};
   }
+
+  // The preamble of every primary-key method: the key (extracted from an entity if need be)
+  // and the options, both checked.
+  Result<std::pair<Value, ParsedOptions>> keyed(const Value& pk_or_entity, const Value& options) const {
+    Value pk = self.schema_.extract_pk_values(pk_or_entity);
+    if (auto r = check_pk(pk); !r) return r.error();
+    auto o = this->options(options);
+    if (!o) return o.error();
+    return std::make_pair(std::move(pk), std::move(*o));
+  }
+
+  // The preamble of every unique-field method.
+  Result<ParsedOptions> unique_keyed(std::string_view field, const Value& value, const Value& options) const;
 
   Result<int64_t> check_size(const std::optional<int64_t>& size, const ParsedOptions& o) const {
     if (!size) return o.page_size;
@@ -410,11 +429,10 @@ Result<Value> DAO::row_to_entity(Value row, const Value& options) const {
 
 Result<std::optional<Value>> DAO::select(const Value& pk_or_entity, const Value& options) {
   Impl impl{*this};
-  Value pk = schema_.extract_pk_values(pk_or_entity);
-  if (auto r = impl.check_pk(pk); !r) return r.error();
-  auto o = impl.options(options);
-  if (!o) return o.error();
-  auto row = strategy_->select(pk, impl.query(*o));
+  auto keyed = impl.keyed(pk_or_entity, options);
+  if (!keyed) return keyed.error();
+  auto& [pk, o] = *keyed;
+  auto row = strategy_->select(pk, impl.query(o));
   if (!row) return impl.tag(row.error());
   if (!*row) return std::optional<Value>();
   auto e = row_to_entity(std::move(**row), options);
@@ -456,13 +474,8 @@ Result<Value> DAO::insert(const Value& entity, const Value& options) {
   if (!to_insert) return to_insert.error();
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(*to_insert, q); !r) return r.error();
-  auto out = impl.write(
-      [&]() -> Result<std::optional<Value>> {
-        auto row = strategy_->insert(*to_insert, q);
-        if (!row) return row.error();
-        return std::optional<Value>(std::move(*row));
-      },
-      options, nullptr, errors::database_error());
+  auto out = impl.write([&]() { return found(strategy_->insert(*to_insert, q)); }, options, nullptr,
+                        errors::database_error());
   if (!out) return out.error();
   impl.post("create", *out, nullptr, *o);
   return out;
@@ -470,57 +483,49 @@ Result<Value> DAO::insert(const Value& entity, const Value& options) {
 
 Result<Value> DAO::update(const Value& pk_or_entity, const Value& entity, const Value& options) {
   Impl impl{*this};
-  Value pk = schema_.extract_pk_values(pk_or_entity);
-  if (auto r = impl.check_pk(pk); !r) return r.error();
-  auto o = impl.options(options);
-  if (!o) return o.error();
-  auto checked = impl.check_update(std::nullopt, pk, entity, *o);
+  auto keyed = impl.keyed(pk_or_entity, options);
+  if (!keyed) return keyed.error();
+  auto& [pk, o] = *keyed;
+  auto checked = impl.check_update(std::nullopt, pk, entity, o);
   if (!checked) return checked.error();
   auto& [to_update, old] = *checked;
-  strategy::QueryOptions q = impl.query(*o);
+  strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_update, q); !r) return r.error();
   auto out = impl.write([&]() { return strategy_->update(pk, to_update, q); }, options, &old,
                         impl.tag(errors::not_found(pk)));
   if (!out) return out.error();
-  impl.post("update", *out, &old, *o);
+  impl.post("update", *out, &old, o);
   return out;
 }
 
 Result<Value> DAO::upsert(const Value& pk_or_entity, const Value& entity, const Value& options) {
   Impl impl{*this};
-  Value pk = schema_.extract_pk_values(pk_or_entity);
-  if (auto r = impl.check_pk(pk); !r) return r.error();
-  auto o = impl.options(options);
-  if (!o) return o.error();
-  auto checked = impl.check_upsert(std::nullopt, pk, entity, *o);
+  auto keyed = impl.keyed(pk_or_entity, options);
+  if (!keyed) return keyed.error();
+  auto& [pk, o] = *keyed;
+  auto checked = impl.check_upsert(std::nullopt, pk, entity, o);
   if (!checked) return checked.error();
   auto& [to_upsert, old] = *checked;
-  strategy::QueryOptions q = impl.query(*o);
+  strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_upsert, q); !r) return r.error();
-  auto out = impl.write(
-      [&]() -> Result<std::optional<Value>> {
-        auto row = strategy_->upsert(pk, to_upsert, q);
-        if (!row) return row.error();
-        return std::optional<Value>(std::move(*row));
-      },
-      options, old ? &*old : nullptr, errors::database_error());
+  auto out = impl.write([&]() { return found(strategy_->upsert(pk, to_upsert, q)); }, options,
+                        old ? &*old : nullptr, errors::database_error());
   if (!out) return out.error();
-  impl.post(old ? "update" : "create", *out, old ? &*old : nullptr, *o);
+  impl.post(old ? "update" : "create", *out, old ? &*old : nullptr, o);
   return out;
 }
 
 Result<bool> DAO::remove(const Value& pk_or_entity, const Value& options) {
   Impl impl{*this};
-  Value pk = schema_.extract_pk_values(pk_or_entity);
-  if (auto r = impl.check_pk(pk); !r) return r.error();
-  auto o = impl.options(options);
-  if (!o) return o.error();
-  auto existing = strategy_->select(pk, impl.query(*o));
+  auto keyed = impl.keyed(pk_or_entity, options);
+  if (!keyed) return keyed.error();
+  auto& [pk, o] = *keyed;
+  auto existing = strategy_->select(pk, impl.query(o));
   if (!existing) return impl.tag(existing.error());
   if (!*existing) return true;
   auto entity = row_to_entity(std::move(**existing), Value::object({{"nulls", true}}));
   if (!entity) return entity.error();
-  return impl.remove_entity(*entity, *o, [&](const strategy::QueryOptions& q) { return strategy_->remove(pk, q); });
+  return impl.remove_entity(*entity, o, [&](const strategy::QueryOptions& q) { return strategy_->remove(pk, q); });
 }
 
 Result<void> DAO::truncate() {
@@ -553,12 +558,18 @@ Error not_a_unique_field(const schema::Schema& s, std::string_view field) {
 
 }  // namespace
 
+Result<ParsedOptions> DAO::Impl::unique_keyed(std::string_view field, const Value& value, const Value& options) const {
+  if (!self.is_unique_field(field)) return tag(not_a_unique_field(self.schema_, field));
+  auto o = this->options(options);
+  if (!o) return o.error();
+  if (auto r = check_unique_value(self, field, value, *o, strategy_name()); !r) return r.error();
+  return o;
+}
+
 Result<std::optional<Value>> DAO::select_by(std::string_view field, const Value& value, const Value& options) {
   Impl impl{*this};
-  if (!is_unique_field(field)) return impl.tag(not_a_unique_field(schema_, field));
-  auto o = impl.options(options);
+  auto o = impl.unique_keyed(field, value, options);
   if (!o) return o.error();
-  if (auto r = check_unique_value(*this, field, value, *o, impl.strategy_name()); !r) return r.error();
   auto row = strategy_->select_by_field(field, value, impl.query(*o));
   if (!row) return impl.tag(row.error());
   if (!*row) return std::optional<Value>();
@@ -569,10 +580,8 @@ Result<std::optional<Value>> DAO::select_by(std::string_view field, const Value&
 
 Result<Value> DAO::update_by(std::string_view field, const Value& value, const Value& entity, const Value& options) {
   Impl impl{*this};
-  if (!is_unique_field(field)) return impl.tag(not_a_unique_field(schema_, field));
-  auto o = impl.options(options);
+  auto o = impl.unique_keyed(field, value, options);
   if (!o) return o.error();
-  if (auto r = check_unique_value(*this, field, value, *o, impl.strategy_name()); !r) return r.error();
   auto checked = impl.check_update(std::string(field), value, entity, *o);
   if (!checked) return checked.error();
   auto& [to_update, old] = *checked;
@@ -587,10 +596,8 @@ Result<Value> DAO::update_by(std::string_view field, const Value& value, const V
 
 Result<Value> DAO::upsert_by(std::string_view field, const Value& value, const Value& entity, const Value& options) {
   Impl impl{*this};
-  if (!is_unique_field(field)) return impl.tag(not_a_unique_field(schema_, field));
-  auto o = impl.options(options);
+  auto o = impl.unique_keyed(field, value, options);
   if (!o) return o.error();
-  if (auto r = check_unique_value(*this, field, value, *o, impl.strategy_name()); !r) return r.error();
   auto checked = impl.check_upsert(std::string(field), value, entity, *o);
   if (!checked) return checked.error();
   auto& [to_upsert, old] = *checked;
@@ -602,13 +609,8 @@ Result<Value> DAO::upsert_by(std::string_view field, const Value& value, const V
   }
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(to_upsert, q); !r) return r.error();
-  auto out = impl.write(
-      [&]() -> Result<std::optional<Value>> {
-        auto row = strategy_->upsert_by_field(field, value, to_upsert, q);
-        if (!row) return row.error();
-        return std::optional<Value>(std::move(*row));
-      },
-      options, old ? &*old : nullptr, errors::database_error());
+  auto out = impl.write([&]() { return found(strategy_->upsert_by_field(field, value, to_upsert, q)); },
+                        options, old ? &*old : nullptr, errors::database_error());
   if (!out) return out.error();
   impl.post(old ? "update" : "create", *out, old ? &*old : nullptr, *o);
   return out;
@@ -616,10 +618,8 @@ Result<Value> DAO::upsert_by(std::string_view field, const Value& value, const V
 
 Result<bool> DAO::remove_by(std::string_view field, const Value& value, const Value& options) {
   Impl impl{*this};
-  if (!is_unique_field(field)) return impl.tag(not_a_unique_field(schema_, field));
-  auto o = impl.options(options);
+  auto o = impl.unique_keyed(field, value, options);
   if (!o) return o.error();
-  if (auto r = check_unique_value(*this, field, value, *o, impl.strategy_name()); !r) return r.error();
   auto existing = strategy_->select_by_field(field, value, impl.query(*o));
   if (!existing) return impl.tag(existing.error());
   if (!*existing) return true;
