@@ -203,10 +203,23 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
   Object ordered;
   ordered.reserve(obj.size() + fields.size());
 
+  // Rows read from storage arrive in schema order: look at the next entry before searching.
+  size_t hint = 0;
+  auto take = [&](const std::string& key) -> Value* {
+    if (hint < obj.size()) {
+      auto& entry = *(obj.begin() + static_cast<std::ptrdiff_t>(hint));
+      if (entry.first == key) {
+        ++hint;
+        return &entry.second;
+      }
+    }
+    return obj.find(key);
+  };
+
   for (const auto& [key, base_field] : fields) {
     const Field& field = subschema ? *resolve_field(key, subschema) : base_field;
     std::optional<Value> value;
-    if (Value* v = obj.find(key)) value = std::move(*v);
+    if (Value* v = take(key)) value = std::move(*v);
 
     if (!is_select && field.is_auto()) {
       if (field.is(field.uuid_)) {
@@ -232,6 +245,14 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
         value.reset();
       } else if (value && field.type() == FieldType::Integer && value->is_float()) {
         value = Value(static_cast<long long>(std::floor(value->as_number())));
+      } else if (value && value->is_string() && value->as_string().empty() &&
+                 base_field.type() == FieldType::String && base_field.len_min_.value_or(1) > 0) {
+        // Kong reads "" in a non-empty string field as absent (null with `nulls`).
+        if (opts.nulls) {
+          value = Value();
+        } else {
+          value.reset();
+        }
       }
     } else if (context == Context::Update && field.is(field.immutable_)) {
       check_immutable = true;
@@ -239,37 +260,26 @@ tl::expected<AutoFieldsResult, Value> Schema::process_auto_fields(Value data, Co
 
     if (value) ordered.append(key, std::move(*value));  // schema field names are unique
   }
+  // Keys outside the schema: writes keep them (validation reports them); reads keep only
+  // ttl, ws_id (when asked for) and deprecated shorthands echoed for old clients.
   for (auto& [key, v] : obj) {
-    if (!field(key)) ordered.append(key, std::move(v));
-  }
-  obj = std::move(ordered);
-
-  if (!is_select) return AutoFieldsResult{std::move(data), check_immutable};
-
-  if (ttl) {
-    if (const Value* t = obj.find("ttl"); t && t->is_null() && !opts.nulls) obj.erase("ttl");
-  }
-  Object cleaned;
-  cleaned.reserve(obj.size());
-  for (auto& [key, v] : obj) {
-    if (const Field* f = field(key)) {
-      if (f->type() == FieldType::String && f->len_min_.value_or(1) > 0 && v.is_string() &&
-          v.as_string().empty()) {
-        if (opts.nulls) cleaned.append(key, Value());
-        continue;
-      }
-      cleaned.append(key, std::move(v));
-    } else if ((key == "ttl" && ttl) || (key == "ws_id" && opts.show_ws_id)) {
-      cleaned.append(key, std::move(v));
+    if (field(key)) continue;
+    if (!is_select) {
+      ordered.append(key, std::move(v));
+    } else if (key == "ttl" && ttl) {
+      if (!v.is_null() || opts.nulls) ordered.append(key, std::move(v));
+    } else if (key == "ws_id" && opts.show_ws_id) {
+      ordered.append(key, std::move(v));
     } else if (std::any_of(shorthand_fields.begin(), shorthand_fields.end(),
                            [&name = key](const ShorthandField& sh) {
                              return sh.name == name && sh.deprecation &&
                                     !sh.deprecation->replaced_with.empty();
                            })) {
-      cleaned.append(key, std::move(v));  // a deprecated shorthand echoed for old clients
+      ordered.append(key, std::move(v));
     }
   }
-  return AutoFieldsResult{Value(std::move(cleaned)), false};
+  obj = std::move(ordered);
+  return AutoFieldsResult{std::move(data), is_select ? false : check_immutable};
 }
 
 Value Schema::merge_values(const Value& top, const Value& bottom) const {

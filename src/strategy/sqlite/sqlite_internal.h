@@ -129,7 +129,7 @@ Result<std::vector<Param>> decode_offset(const Layout& l, const std::string& tok
 /// All SQL of one table.
 class Statements {
  public:
-  explicit Statements(const Layout& l) : l_(l) {}
+  explicit Statements(const Layout& l);
 
   std::vector<std::string> create() const;  // table + indexes
   /// The columns read back, in row order: fields, then ws_id, then ttl.
@@ -160,6 +160,10 @@ class Statements {
 
  private:
   const Layout& l_;
+  // Text that depends only on the layout, built once: "SELECT <list> FROM t WHERE 1" and
+  // "INSERT INTO t (<every column>) VALUES (".
+  std::string select_list_, select_where_, insert_prefix_;
+  std::vector<std::string> insert_columns_;
 };
 
 /// SQL identifier quoting ("a""b").

@@ -321,13 +321,19 @@ std::vector<std::string> Statements::create() const {
   return out;
 }
 
-std::string Statements::select_list() const {
+Statements::Statements(const Layout& l) : l_(l) {
   std::vector<std::string> cols;
   for (const auto& f : l_.fields) cols.insert(cols.end(), f.columns.begin(), f.columns.end());
   if (l_.workspaceable) cols.emplace_back("ws_id");
   if (l_.ttl) cols.emplace_back("ttl");
-  return join_idents(cols);
+  select_list_ = join_idents(cols);
+  select_where_ = "SELECT " + select_list_ + " FROM " + ident(l_.table) + " WHERE 1";
+  insert_columns_ = cols;
+  if (l_.cache_key) insert_columns_.emplace_back("cache_key");
+  insert_prefix_ = "INSERT INTO " + ident(l_.table) + " (" + join_idents(insert_columns_) + ") VALUES (";
 }
+
+std::string Statements::select_list() const { return select_list_; }
 
 size_t Statements::select_width() const {
   size_t n = 0;
@@ -337,35 +343,30 @@ size_t Statements::select_width() const {
 
 Sql Statements::select_where() const {
   Sql q;
-  q.add("SELECT ").add(select_list()).add(" FROM ").add(ident(l_.table)).add(" WHERE 1");
+  q.add(select_where_);
   return q;
 }
 
 Sql Statements::insert(const Value& row, const std::string& ws_id, const Param& ttl,
                        const std::string& conflict_target) const {
-  std::vector<std::string> cols;
+  // Values in insert_columns_ order: fields, ws_id, ttl, cache_key.
+  const std::vector<std::string>& cols = insert_columns_;
   std::vector<Param> vals;
+  vals.reserve(cols.size());
+  static const Value kNull;
   for (const auto& f : l_.fields) {
     const Value* v = row.find(f.name);
-    auto params = field_params(f, v ? *v : Value());
-    cols.insert(cols.end(), f.columns.begin(), f.columns.end());
-    for (auto& p : params) vals.push_back(std::move(p));
+    for (auto& p : field_params(f, v ? *v : kNull)) vals.push_back(std::move(p));
   }
-  if (l_.workspaceable) {
-    cols.emplace_back("ws_id");
-    vals.emplace_back(ws_id);
-  }
-  if (l_.ttl) {
-    cols.emplace_back("ttl");
-    vals.push_back(ttl);
-  }
+  if (l_.workspaceable) vals.emplace_back(ws_id);
+  if (l_.ttl) vals.push_back(ttl);
   if (l_.cache_key) {
     const Value* ck = row.find("cache_key");
-    cols.emplace_back("cache_key");
     vals.push_back(ck && ck->is_string() ? Param{ck->as_string()} : Param{});
   }
   Sql q;
-  q.add("INSERT INTO ").add(ident(l_.table)).add(" (").add(join_idents(cols)).add(") VALUES (");
+  q.text.reserve(insert_prefix_.size() + 3 * vals.size() + 256);
+  q.add(insert_prefix_);
   for (size_t i = 0; i < vals.size(); ++i) {
     if (i) q.add(", ");
     q.bind(std::move(vals[i]));
@@ -491,7 +492,7 @@ void Statements::order_limit(Sql& q, int64_t limit) const {
   q.add(" ORDER BY ").add(join_idents(l_.pk_columns)).add(" LIMIT ").bind(limit);
 }
 
-void Statements::returning(Sql& q) const { q.add(" RETURNING ").add(select_list()); }
+void Statements::returning(Sql& q) const { q.add(" RETURNING ").add(select_list_); }
 
 std::string Statements::conflict_on(const FieldMap& f) const {
   std::string cols = join_idents(f.columns);
