@@ -208,7 +208,7 @@ TEST_F(MigrationsRunner, BootstrapRunsEverything) {
   EXPECT_EQ(again.str(), "Database already bootstrapped\n");
 }
 
-TEST_F(MigrationsRunner, UpWhenNothingToDo) {
+TEST_F(MigrationsRunner, UpWithNothingNewSaysUpToDate) {
   Runner runner(*conn_, registry());
   std::ostringstream log;
   ASSERT_TRUE(runner.bootstrap(log));
