@@ -431,7 +431,8 @@ Result<std::optional<Value>> DAO::select(const Value& pk_or_entity, const Value&
   Impl impl{*this};
   auto keyed = impl.keyed(pk_or_entity, options);
   if (!keyed) return keyed.error();
-  auto& [pk, o] = *keyed;
+  Value& pk = keyed->first;
+  ParsedOptions& o = keyed->second;
   auto row = strategy_->select(pk, impl.query(o));
   if (!row) return impl.tag(row.error());
   if (!*row) return std::optional<Value>();
@@ -485,10 +486,12 @@ Result<Value> DAO::update(const Value& pk_or_entity, const Value& entity, const 
   Impl impl{*this};
   auto keyed = impl.keyed(pk_or_entity, options);
   if (!keyed) return keyed.error();
-  auto& [pk, o] = *keyed;
+  Value& pk = keyed->first;
+  ParsedOptions& o = keyed->second;
   auto checked = impl.check_update(std::nullopt, pk, entity, o);
   if (!checked) return checked.error();
-  auto& [to_update, old] = *checked;
+  Value& to_update = checked->first;
+  Value& old = checked->second;
   strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_update, q); !r) return r.error();
   auto out = impl.write([&]() { return strategy_->update(pk, to_update, q); }, options, &old,
@@ -502,10 +505,12 @@ Result<Value> DAO::upsert(const Value& pk_or_entity, const Value& entity, const 
   Impl impl{*this};
   auto keyed = impl.keyed(pk_or_entity, options);
   if (!keyed) return keyed.error();
-  auto& [pk, o] = *keyed;
+  Value& pk = keyed->first;
+  ParsedOptions& o = keyed->second;
   auto checked = impl.check_upsert(std::nullopt, pk, entity, o);
   if (!checked) return checked.error();
-  auto& [to_upsert, old] = *checked;
+  Value& to_upsert = checked->first;
+  std::optional<Value>& old = checked->second;
   strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_upsert, q); !r) return r.error();
   auto out = impl.write([&]() { return found(strategy_->upsert(pk, to_upsert, q)); }, options,
@@ -519,7 +524,8 @@ Result<bool> DAO::remove(const Value& pk_or_entity, const Value& options) {
   Impl impl{*this};
   auto keyed = impl.keyed(pk_or_entity, options);
   if (!keyed) return keyed.error();
-  auto& [pk, o] = *keyed;
+  Value& pk = keyed->first;
+  ParsedOptions& o = keyed->second;
   auto existing = strategy_->select(pk, impl.query(o));
   if (!existing) return impl.tag(existing.error());
   if (!*existing) return true;
@@ -584,7 +590,8 @@ Result<Value> DAO::update_by(std::string_view field, const Value& value, const V
   if (!o) return o.error();
   auto checked = impl.check_update(std::string(field), value, entity, *o);
   if (!checked) return checked.error();
-  auto& [to_update, old] = *checked;
+  Value& to_update = checked->first;
+  Value& old = checked->second;
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(to_update, q); !r) return r.error();
   auto out = impl.write([&]() { return strategy_->update_by_field(field, value, to_update, q); }, options, &old,
@@ -600,7 +607,8 @@ Result<Value> DAO::upsert_by(std::string_view field, const Value& value, const V
   if (!o) return o.error();
   auto checked = impl.check_upsert(std::string(field), value, entity, *o);
   if (!checked) return checked.error();
-  auto& [to_upsert, old] = *checked;
+  Value& to_upsert = checked->first;
+  std::optional<Value>& old = checked->second;
   // An existing row keeps its primary key: the upsert replaces it in place.
   if (old) {
     for (const std::string& k : schema_.primary_key) {
