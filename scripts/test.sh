@@ -9,9 +9,14 @@ cmake --preset asan >/dev/null
 cmake --build --preset asan
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-ctest --preset asan -j2
+ctest_log=$(mktemp)
+trap 'rm -f "$ctest_log"' EXIT
+ctest --preset asan -j2 | tee "$ctest_log"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzzers
 bash scripts/fuzz.sh build/fuzz "$FUZZ_SECONDS"
+
+# The test runner's verdict, last, for whoever reads only the end of the log.
+grep -E "tests passed|tests failed" "$ctest_log" | tail -n 1
