@@ -5,7 +5,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git python3
   libboost-json1.81-dev libexpected-dev libfmt-dev libcli11-dev
-  libpcre2-dev libssl-dev libsqlite3-dev
+  libpcre2-dev libssl-dev libsqlite3-dev libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: install dependencies, build with AddressSanitizer + UBSan (warnings are errors),
-# run the unit and integration tests, then run each fuzz target for a bounded time.
+# run the unit, conformance (SQLite and a throw-away PostgreSQL 15) and integration tests, then
+# run each fuzz target for a bounded time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -11,7 +12,8 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest_log=$(mktemp)
 trap 'rm -f "$ctest_log"' EXIT
-ctest --preset asan -j2 | tee "$ctest_log"
+# PostgreSQL tests need a server: a throw-away cluster is started for the run and removed after.
+bash scripts/with_postgres.sh ctest --preset asan -j2 | tee "$ctest_log"
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 cmake --preset fuzz >/dev/null

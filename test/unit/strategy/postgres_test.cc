@@ -1,0 +1,391 @@
+// Unit tests of the PostgreSQL strategy, driven directly through open_postgres (no DAO): error
+// mapping by SQLSTATE, reconnects, concurrent unique writes, transactions. Needs a server (run
+// through scripts/with_postgres.sh); skipped otherwise. Written for kongdb.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <map>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "kongdb/core/base64.h"
+#include "kongdb/core/ids.h"
+#include "kongdb/schema/schema.h"
+#include "kongdb/strategy/postgres.h"
+
+using namespace kongdb;
+using namespace kongdb::strategy;
+using schema::Field;
+using schema::Schema;
+
+namespace {
+
+// Read before main(): other suites in this binary (config) clear KONG_* variables.
+const std::map<std::string, std::string> kEnv = [] {
+  std::map<std::string, std::string> m;
+  for (const char* name : {"KONG_PG_HOST", "KONG_PG_PORT", "KONG_PG_USER", "KONG_PG_PASSWORD",
+                           "KONG_PG_DATABASE", "KONGDB_PG_STOP", "KONGDB_PG_START"}) {
+    if (const char* v = std::getenv(name); v && *v) m[name] = v;
+  }
+  return m;
+}();
+
+const char* env(const char* name) {
+  auto it = kEnv.find(name);
+  return it == kEnv.end() ? nullptr : it->second.c_str();
+}
+
+std::string uuid_n(int n) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+  return buf;
+}
+
+Value id_of(const std::string& id) { return Value::object({{"id", id}}); }
+
+constexpr const char* kWs = "11111111-1111-4111-8111-111111111111";
+
+class PostgresTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!env("KONG_PG_HOST")) GTEST_SKIP() << "KONG_PG_HOST is not set (run through scripts/with_postgres.sh)";
+    static std::atomic<int> counter{0};
+    schema_ = "kongdb_unit_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+
+    parents_.name = "parents";
+    parents_.primary_key = {"id"};
+    parents_.workspaceable = true;
+    parents_.fields = {{"id", Field::string().uuid()},
+                       {"created_at", Field::integer().timestamp()},
+                       {"name", Field::string().unique()},
+                       {"port", Field::integer()},
+                       {"weight", Field::number()},
+                       {"enabled", Field::boolean()},
+                       {"tags", Field::set(Field::string())},
+                       {"meta", Field::record({{"a", Field::string()}})}};
+    auto child = [&](const char* name, const char* on_delete) {
+      Schema s;
+      s.name = name;
+      s.primary_key = {"id"};
+      s.workspaceable = true;
+      Field fk = Field::foreign("parents");
+      if (on_delete) fk.on_delete(on_delete);
+      fk.foreign_schema_ = &parents_;
+      s.fields = {{"id", Field::string().uuid()}, {"parent", fk}, {"label", Field::string()}};
+      return s;
+    };
+    cascade_ = child("cascades", "cascade");
+    restrict_ = child("restricts", nullptr);
+    cascade_.cache_key = {"parent", "label"};
+
+    tokens_.name = "tokens";
+    tokens_.primary_key = {"id"};
+    tokens_.ttl = true;
+    tokens_.fields = {{"id", Field::string().uuid()}, {"key", Field::string().unique()}};
+
+    conn_ = open(8);
+    ASSERT_TRUE(conn_);
+    ASSERT_TRUE(conn_->reset());
+    ASSERT_TRUE(conn_->bootstrap_meta());
+    ASSERT_TRUE(conn_->run_up("core", "000_base", {&parents_, &cascade_, &restrict_}, false));
+    ASSERT_TRUE(conn_->run_up("core", "001_tokens", {&tokens_}, true));
+    parents_s_ = strategy_for(parents_);
+    cascade_s_ = strategy_for(cascade_);
+    restrict_s_ = strategy_for(restrict_);
+    tokens_s_ = strategy_for(tokens_);
+  }
+
+  std::unique_ptr<Connector> open(int pool_size) {
+    PostgresOptions opts;
+    opts.host = env("KONG_PG_HOST");
+    if (const char* port = env("KONG_PG_PORT")) opts.port = std::atoi(port);
+    if (const char* user = env("KONG_PG_USER")) opts.user = user;
+    if (const char* db = env("KONG_PG_DATABASE")) opts.database = db;
+    opts.schema = schema_;
+    opts.pool_size = pool_size;
+    opts.clock = &clock_;
+    auto c = open_postgres(opts);
+    EXPECT_TRUE(c) << (c ? "" : c.error().to_string());
+    return c ? std::move(*c) : nullptr;
+  }
+
+  std::unique_ptr<Strategy> strategy_for(const Schema& s) {
+    auto st = conn_->strategy_for(s);
+    EXPECT_TRUE(st) << (st ? "" : st.error().to_string());
+    return st ? std::move(*st) : nullptr;
+  }
+
+  Value parent(int n, const std::string& name) {
+    return Value::object({{"id", uuid_n(n)}, {"created_at", 1700000000}, {"name", name},
+                          {"port", 80}, {"weight", 1.5}, {"enabled", true},
+                          {"tags", Value::array({"a", "b"})}, {"meta", Value::object({{"a", "x"}})}});
+  }
+  Value kid(int n, int parent_n, const std::string& label) {
+    return Value::object({{"id", uuid_n(n)}, {"parent", id_of(uuid_n(parent_n))}, {"label", label}});
+  }
+  QueryOptions ws() const {
+    QueryOptions o;
+    o.ws_id = kWs;
+    return o;
+  }
+
+  FixedClock clock_{1700000000.0};
+  std::string schema_;
+  Schema parents_, cascade_, restrict_, tokens_;
+  std::unique_ptr<Connector> conn_;
+  std::unique_ptr<Strategy> parents_s_, cascade_s_, restrict_s_, tokens_s_;
+};
+
+TEST_F(PostgresTest, RowsRoundTripWithKongsTypes) {
+  auto r = parents_s_->insert(parent(1, "p1"), ws());
+  ASSERT_TRUE(r) << r.error().to_string();
+  auto got = parents_s_->select(id_of(uuid_n(1)), ws());
+  ASSERT_TRUE(got && *got);
+  Value want = parent(1, "p1");
+  want.as_object().set("ws_id", kWs);
+  EXPECT_EQ(**got, want);
+  EXPECT_EQ(**got, *r);
+}
+
+TEST_F(PostgresTest, UniqueViolationNamesTheFieldFromTheConstraint) {
+  ASSERT_TRUE(parents_s_->insert(parent(1, "dup"), ws()));
+  auto r = parents_s_->insert(parent(2, "dup"), ws());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::UniqueViolation);
+  EXPECT_EQ(r.error().strategy, "postgres");
+  EXPECT_EQ(r.error().fields, Value::object({{"name", "dup"}}));
+  // Unique per workspace: another workspace may reuse the name.
+  QueryOptions other;
+  other.ws_id = "22222222-2222-4222-8222-222222222222";
+  EXPECT_TRUE(parents_s_->insert(parent(3, "dup"), other));
+  auto pk = parents_s_->insert(parent(1, "other"), ws());
+  ASSERT_FALSE(pk);
+  EXPECT_EQ(pk.error().code, ErrorCode::PrimaryKeyViolation);
+}
+
+TEST_F(PostgresTest, CompositeCacheKeyViolationNamesEveryCacheKeyField) {
+  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
+  Value a = kid(10, 1, "x");
+  a.as_object().set("cache_key", "cascades:1:x");
+  ASSERT_TRUE(cascade_s_->insert(a, ws()));
+  Value b = kid(11, 1, "x");
+  b.as_object().set("cache_key", "cascades:1:x");
+  auto r = cascade_s_->insert(b, ws());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::UniqueViolation);
+  EXPECT_EQ(r.error().fields,
+            Value::object({{"parent", id_of(uuid_n(1))}, {"label", "x"}}));
+}
+
+TEST_F(PostgresTest, ForeignKeyErrorsMapToKongsTwoForms) {
+  auto bad = restrict_s_->insert(kid(10, 99, "orphan"), ws());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().code, ErrorCode::ForeignKeyViolation);
+  EXPECT_EQ(bad.error().message,
+            "the foreign key '{id=\"" + uuid_n(99) + "\"}' does not reference an existing 'parents' entity.");
+
+  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
+  ASSERT_TRUE(restrict_s_->insert(kid(10, 1, "r"), ws()));
+  auto del = parents_s_->remove(id_of(uuid_n(1)), ws());
+  ASSERT_FALSE(del);
+  EXPECT_EQ(del.error().code, ErrorCode::ForeignKeyViolation);
+  EXPECT_EQ(del.error().message, "an existing 'restricts' entity references this 'parents' entity");
+  EXPECT_TRUE(*parents_s_->select(id_of(uuid_n(1)), ws()));
+
+  ASSERT_TRUE(restrict_s_->remove(id_of(uuid_n(10)), ws()));
+  ASSERT_TRUE(cascade_s_->insert(kid(11, 1, "c"), ws()));
+  auto ok = parents_s_->remove(id_of(uuid_n(1)), ws());
+  ASSERT_TRUE(ok && *ok);
+  EXPECT_FALSE(*cascade_s_->select(id_of(uuid_n(11)), ws())) << "cascaded";
+}
+
+TEST_F(PostgresTest, OtherFailuresAreDatabaseErrors) {
+  // A value Postgres refuses (not an integer) is a DATABASE_ERROR, never a crash or a splice.
+  Value p = parent(1, "p");
+  p.as_object().set("port", "80; DROP TABLE parents");
+  auto r = parents_s_->insert(p, ws());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::DatabaseError);
+  EXPECT_EQ(r.error().strategy, "postgres");
+  EXPECT_TRUE(parents_s_->page(10, std::nullopt, ws()));
+}
+
+TEST_F(PostgresTest, ForgedOffsetsAreInvalidOffsets) {
+  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
+  for (std::string raw : {R"(["x' OR 1=1"])", R"([1])", R"(["a","b"])"}) {
+    auto p = parents_s_->page(10, base64::encode(raw), ws());
+    ASSERT_FALSE(p) << raw;
+    EXPECT_EQ(p.error().code, ErrorCode::InvalidOffset) << raw;
+  }
+}
+
+TEST_F(PostgresTest, PagesWalkThePrimaryKeyAndFilterTags) {
+  for (int i = 1; i <= 7; ++i) {
+    Value p = parent(i, "p" + std::to_string(i));
+    p.as_object().set("tags", i % 2 ? Value::array({"odd", "all"}) : Value::array({"even", "all"}));
+    ASSERT_TRUE(parents_s_->insert(p, ws()));
+  }
+  std::vector<std::string> seen;
+  std::optional<std::string> offset;
+  do {
+    auto page = parents_s_->page(3, offset, ws());
+    ASSERT_TRUE(page);
+    for (auto& r : page->rows) seen.push_back(r.find("id")->as_string());
+    offset = page->offset;
+  } while (offset);
+  ASSERT_EQ(seen.size(), 7u);
+  for (int i = 1; i <= 7; ++i) EXPECT_EQ(seen[static_cast<size_t>(i - 1)], uuid_n(i));
+
+  QueryOptions o = ws();
+  o.tags = TagsFilter{{"odd", "all"}, TagsCond::And};
+  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 4u);
+  o.tags = TagsFilter{{"odd", "even"}, TagsCond::Or};
+  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 7u);
+  o.tags = TagsFilter{{"odd", "even"}, TagsCond::And};
+  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 0u);
+}
+
+TEST_F(PostgresTest, SqlMetacharactersRoundTrip) {
+  const std::vector<std::string> nasty = {"'; DROP TABLE parents; --", "\"q\" \\ \\\\ $1 $$x$$",
+                                          "{a,b}", "NULL", "100% _", "line\nbreak", "unicod\xc3\xa9"};
+  for (size_t i = 0; i < nasty.size(); ++i) {
+    Value p = parent(static_cast<int>(i) + 1, nasty[i]);
+    p.as_object().set("tags", Value::array({nasty[i], ""}));
+    p.as_object().set("meta", Value::object({{"a", nasty[i]}}));
+    ASSERT_TRUE(parents_s_->insert(p, ws())) << i;
+    auto got = parents_s_->select_by_field("name", Value(nasty[i]), ws());
+    ASSERT_TRUE(got && *got) << i;
+    EXPECT_EQ(*(*got)->find("name"), Value(nasty[i]));
+    EXPECT_EQ(*(*got)->find("tags"), Value::array({nasty[i], ""}));
+    EXPECT_EQ(*(*got)->find("meta"), Value::object({{"a", nasty[i]}}));
+    QueryOptions o = ws();
+    o.tags = TagsFilter{{nasty[i]}, TagsCond::And};
+    EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 1u) << i;
+  }
+  // A NUL cannot travel as a text parameter: refused, not truncated.
+  auto nul = parents_s_->insert(parent(50, std::string("a\0b", 3)), ws());
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().code, ErrorCode::DatabaseError);
+}
+
+TEST_F(PostgresTest, TtlIsAbsoluteExpiryShownAsRemainingSeconds) {
+  QueryOptions o;
+  o.ttl = 100;
+  ASSERT_TRUE(tokens_s_->insert(Value::object({{"id", uuid_n(1)}, {"key", "k"}}), o));
+  auto got = tokens_s_->select(id_of(uuid_n(1)), {});
+  ASSERT_TRUE(got && *got);
+  EXPECT_EQ(*(*got)->find("ttl"), Value(100));
+  QueryOptions exp;
+  exp.export_ttl = true;
+  EXPECT_EQ(*(*tokens_s_->select(id_of(uuid_n(1)), exp))->find("ttl"), Value(1700000100));
+  clock_.set(1700000101.0);
+  EXPECT_FALSE(*tokens_s_->select(id_of(uuid_n(1)), {}));
+  auto purged = conn_->purge_expired();
+  ASSERT_TRUE(purged);
+  EXPECT_EQ(*purged, 1);
+}
+
+TEST_F(PostgresTest, FailedTransactionLeavesNothing) {
+  auto r = conn_->transaction([&]() -> Result<void> {
+    if (auto a = parents_s_->insert(parent(1, "a"), ws()); !a) return a.error();
+    auto b = parents_s_->insert(parent(2, "a"), ws());  // unique violation
+    EXPECT_FALSE(b);
+    if (!b) return b.error();
+    return {};
+  });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::UniqueViolation);
+  EXPECT_TRUE(parents_s_->page(10, std::nullopt, ws())->rows.empty());
+
+  // Nested: the inner failure rolls back to its savepoint, the outer commits.
+  auto ok = conn_->transaction([&]() -> Result<void> {
+    if (auto a = parents_s_->insert(parent(1, "a"), ws()); !a) return a.error();
+    auto inner = conn_->transaction([&]() -> Result<void> {
+      if (auto b = parents_s_->insert(parent(2, "b"), ws()); !b) return b.error();
+      return errors::database_error("abort inner");
+    });
+    EXPECT_FALSE(inner);
+    return {};
+  });
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  auto rows = parents_s_->page(10, std::nullopt, ws());
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(*rows->rows[0].find("name"), Value("a"));
+}
+
+TEST_F(PostgresTest, ConcurrentInsertsOfOneUniqueNameHaveOneWinner) {
+  constexpr int kThreads = 50;
+  auto many = open(kThreads);
+  ASSERT_TRUE(many);
+  auto st = many->strategy_for(parents_);
+  ASSERT_TRUE(st);
+  Strategy* s = st->get();
+  std::atomic<int> wins{0}, unique{0}, other{0};
+  std::atomic<bool> go{false};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      while (!go.load()) std::this_thread::yield();
+      auto r = s->insert(parent(100 + i, "contended"), ws());
+      if (r) {
+        ++wins;
+      } else if (r.error().code == ErrorCode::UniqueViolation) {
+        ++unique;
+      } else {
+        ++other;
+      }
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(wins.load(), 1);
+  EXPECT_EQ(unique.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+}
+
+TEST_F(PostgresTest, ConcurrentMigrationsAreSerialised) {
+  // Two processes' worth of connectors bootstrapping the same schema at once.
+  auto a = open(1), b = open(1);
+  Schema extra = tokens_;
+  extra.name = "extras";
+  std::atomic<int> failures{0};
+  auto run = [&](Connector* c) {
+    if (!c->bootstrap_meta() || !c->run_up("core", "002_extras", {&extra}, false)) ++failures;
+  };
+  std::thread t1(run, a.get()), t2(run, b.get());
+  t1.join();
+  t2.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto state = conn_->schema_state();
+  ASSERT_TRUE(state && *state);
+  ASSERT_EQ((*state)->size(), 1u);
+  EXPECT_EQ((**state)[0].executed, (std::vector<std::string>{"000_base", "002_extras"}));
+  EXPECT_EQ((**state)[0].pending, (std::vector<std::string>{"001_tokens"}));
+}
+
+TEST_F(PostgresTest, ReconnectsAfterTheServerRestarts) {
+  const char* stop = env("KONGDB_PG_STOP");
+  const char* start = env("KONGDB_PG_START");
+  if (!stop || !start) GTEST_SKIP() << "KONGDB_PG_STOP/START not set (scripts/with_postgres.sh sets them)";
+  ASSERT_TRUE(parents_s_->insert(parent(1, "before"), ws()));
+  ASSERT_EQ(std::system(stop), 0);
+  auto down = parents_s_->select(id_of(uuid_n(1)), ws());
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code, ErrorCode::DatabaseError);
+  EXPECT_EQ(down.error().strategy, "postgres");
+  auto down_write = parents_s_->insert(parent(2, "while down"), ws());
+  ASSERT_FALSE(down_write);
+  EXPECT_EQ(down_write.error().code, ErrorCode::DatabaseError);
+  ASSERT_EQ(std::system(start), 0);
+  auto up = parents_s_->select(id_of(uuid_n(1)), ws());
+  ASSERT_TRUE(up) << up.error().to_string();
+  EXPECT_TRUE(*up);
+  EXPECT_TRUE(parents_s_->insert(parent(3, "after"), ws()));
+}
+
+}  // namespace
