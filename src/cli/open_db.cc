@@ -4,6 +4,7 @@
 #include <system_error>
 
 #include "kongdb/migrations/migrations.h"
+#include "kongdb/strategy/postgres.h"
 #include "kongdb/strategy/sqlite.h"
 
 namespace kongdb::cli {
@@ -14,10 +15,54 @@ std::shared_ptr<const schema::EntityRegistry> shared_registry() {
   return registry;
 }
 
+namespace {
+
+bool truthy(const std::string& v) { return v == "on" || v == "true" || v == "1" || v == "yes"; }
+
+// Kong's pg_* settings (and the pg_ro_* replica); a server database is never bootstrapped
+// implicitly: `kongdb migrations bootstrap` does it, as with `kong migrations bootstrap`.
+tl::expected<OpenedConnector, std::string> open_postgres_connector(const Config& config) {
+  strategy::PostgresOptions o;
+  auto get = [&](const char* key) { return config.get(key); };
+  auto get_int = [&](const char* key, int& target) -> tl::expected<void, std::string> {
+    if (auto v = get(key); v && !v->empty()) {
+      try {
+        target = std::stoi(*v);
+      } catch (const std::exception&) {
+        return tl::unexpected(std::string(key) + " is not a number: '" + *v + "'");
+      }
+    }
+    return {};
+  };
+  if (auto v = get("pg_host")) o.host = *v;
+  if (auto v = get("pg_user")) o.user = *v;
+  if (auto v = get("pg_password")) o.password = *v;
+  if (auto v = get("pg_database")) o.database = *v;
+  if (auto v = get("pg_schema")) o.schema = *v;
+  if (auto v = get("pg_ssl")) o.ssl = truthy(*v);
+  if (auto v = get("pg_ssl_verify")) o.ssl_verify = truthy(*v);
+  if (auto v = get("pg_ro_host")) o.ro_host = *v;
+  for (auto [key, target] : {std::pair<const char*, int*>{"pg_port", &o.port}, {"pg_timeout", &o.timeout_ms},
+                             {"pg_max_concurrent_queries", &o.pool_size}, {"pg_ro_port", &o.ro_port}}) {
+    if (auto r = get_int(key, *target); !r) return tl::unexpected(r.error());
+  }
+  if (o.pool_size <= 0) o.pool_size = 4;  // Kong's 0 means "no limit"; keep a sane pool
+  OpenedConnector out;
+  out.label = "database '" + o.database + "' on " + o.host + ":" + std::to_string(o.port);
+  out.is_new = false;
+  auto conn = strategy::open_postgres(o);
+  if (!conn) return tl::unexpected("cannot open " + out.label + ": " + conn.error().to_string());
+  out.connector = std::move(*conn);
+  return out;
+}
+
+}  // namespace
+
 tl::expected<OpenedConnector, std::string> open_connector(const Config& config, ConnectOptions options) {
+  if (config.database == "postgres") return open_postgres_connector(config);
   if (config.database != "sqlite") {
     return tl::unexpected("database '" + config.database + "' is not supported by this build yet " +
-                          "(set database = sqlite)");
+                          "(set database = sqlite or postgres)");
   }
   OpenedConnector out;
   out.label = "database '" + config.sqlite_path + "'";

@@ -144,5 +144,20 @@ elif grep -q "bad.conf:1: database has an invalid value: 'mysql' (sqlite, postgr
 else bad "bad conf message: $(cat "$tmp/err")"; fi
 if KONG_DATABASE=nope "$KONGDB" db services list 2>/dev/null; then bad "KONG_DATABASE=nope accepted"; else ok; fi
 
+# --- PostgreSQL (when the test run started a server: scripts/with_postgres.sh) ---
+if [ -n "${KONG_PG_HOST:-}" ]; then
+  pg() { KONG_DATABASE=postgres KONG_PG_SCHEMA="cli_$$" "$KONGDB" "$@"; }
+  out=$(pg db services list); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q "run 'kongdb migrations bootstrap'"; then ok;
+  else bad "postgres: an unbootstrapped database says to bootstrap: $out"; fi
+  if pg migrations bootstrap | grep -q '^Database is up-to-date$'; then ok; else bad "postgres: bootstrap"; fi
+  if pg db services insert '{"name":"mockbin","url":"http://mockbin.org"}' >/dev/null; then ok; else bad "postgres: insert"; fi
+  if pg db routes insert '{"service":{"name":"mockbin"},"paths":["/m"]}' >/dev/null; then ok; else bad "postgres: route by service name"; fi
+  out=$(pg db services delete mockbin); rc=$?
+  if [ "$rc" -eq 1 ] && printf '%s' "$out" | grep -q "an existing 'routes' entity references this 'services' entity"; then ok;
+  else bad "postgres: restrict on delete: $out"; fi
+  if pg migrations reset -y >/dev/null; then ok; else bad "postgres: reset"; fi
+fi
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]
