@@ -14,26 +14,11 @@ namespace kongdb::strategy::postgres {
 PostgresStrategy::PostgresStrategy(std::shared_ptr<Db> db, Layout layout)
     : db_(std::move(db)), layout_(std::move(layout)), sql_(layout_) {}
 
-std::string PostgresStrategy::write_ws(const Value& row, const QueryOptions& opts) const {
-  if (!opts.ws_id.empty()) return opts.ws_id;
-  if (const Value* ws = row.find("ws_id"); ws && ws->is_string()) return ws->as_string();
-  return {};
-}
-
 Param PostgresStrategy::ttl_param(const QueryOptions& opts) const {
   if (!layout_.ttl || !opts.ttl || *opts.ttl <= 0) return std::nullopt;
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", db_->now() + static_cast<double>(*opts.ttl));
   return std::string(buf);
-}
-
-Value PostgresStrategy::layout_pk(const Value& row) const {
-  Object pk;
-  for (const auto& name : layout_.pk_fields) {
-    const Value* v = row.find(name);
-    pk.set(name, v ? *v : Value());
-  }
-  return Value(std::move(pk));
 }
 
 Result<std::vector<Row>> PostgresStrategy::read(const Sql& q) {
@@ -137,9 +122,9 @@ Result<std::optional<Value>> PostgresStrategy::write(const Sql& q, const WriteCt
 }
 
 Result<Value> PostgresStrategy::insert(const Value& row, const QueryOptions& opts) {
-  Sql q = sql_.insert(row, write_ws(row, opts), ttl_param(opts), "");
+  Sql q = sql_.insert(row, common::write_ws(row, opts), ttl_param(opts), "");
   sql_.returning(q);
-  auto r = write(q, WriteCtx{&row, layout_pk(row), false});
+  auto r = write(q, WriteCtx{&row, common::pk_of(layout_.pk_fields, row), false});
   if (!r) return r.error();
   if (!*r) return db_error("no row returned");
   return std::move(**r);
@@ -180,9 +165,9 @@ Result<Value> PostgresStrategy::upsert(const Value& pk, const Value& row, const 
   if (pk.is_object()) {
     for (const auto& [k, v] : pk.as_object()) full.as_object().set(k, v);
   }
-  Sql q = sql_.insert(full, write_ws(full, opts), ttl_param(opts), sql_.conflict_on_pk());
+  Sql q = sql_.insert(full, common::write_ws(full, opts), ttl_param(opts), sql_.conflict_on_pk());
   sql_.returning(q);
-  auto r = write(q, WriteCtx{&full, layout_pk(full), false});
+  auto r = write(q, WriteCtx{&full, common::pk_of(layout_.pk_fields, full), false});
   if (!r) return r.error();
   if (!*r) return db_error("no row returned");
   return std::move(**r);
@@ -194,9 +179,9 @@ Result<Value> PostgresStrategy::upsert_by_field(std::string_view field, const Va
   if (!f) return f.error();
   Value full = row.is_object() ? row : Value::object();
   full.as_object().set(std::string(field), value);
-  Sql q = sql_.insert(full, write_ws(full, opts), ttl_param(opts), sql_.conflict_on(**f));
+  Sql q = sql_.insert(full, common::write_ws(full, opts), ttl_param(opts), sql_.conflict_on(**f));
   sql_.returning(q);
-  auto r = write(q, WriteCtx{&full, layout_pk(full), false});
+  auto r = write(q, WriteCtx{&full, common::pk_of(layout_.pk_fields, full), false});
   if (!r) return r.error();
   if (!*r) return db_error("no row returned");
   return std::move(**r);
@@ -245,7 +230,7 @@ Error PostgresStrategy::map_error(const PgError& e, const WriteCtx& ctx) const {
   if (e.sqlstate == "23505" || e.sqlstate == "23502") {  // unique_violation, not_null_violation
     if (e.sqlstate == "23502" || e.constraint == pk_constraint(layout_)) {
       return tag(errors::primary_key_violation(
-          ctx.pk.is_object() ? ctx.pk : ctx.row ? layout_pk(*ctx.row) : Value::object()));
+          ctx.pk.is_object() ? ctx.pk : ctx.row ? common::pk_of(layout_.pk_fields, *ctx.row) : Value::object()));
     }
     if (layout_.cache_key && e.constraint == unique_constraint(layout_, layout_.cache_key_map)) {
       Object kv;

@@ -42,9 +42,7 @@ class PostgresStrategy final : public Strategy {
     bool is_delete;
   };
 
-  std::string write_ws(const Value& row, const QueryOptions& opts) const;
   Param ttl_param(const QueryOptions& opts) const;
-  Value layout_pk(const Value& row) const;
   Result<const FieldMap*> by_field(std::string_view field) const;
   void and_field_ws(Sql& q, const FieldMap& f, const Value& v, const QueryOptions& opts) const;
   Result<std::vector<Row>> read(const Sql& q);

@@ -116,77 +116,12 @@ Value cell_value(const std::optional<std::string>& c, ColKind kind) {
 
 }  // namespace
 
-std::string ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-const FieldMap* Layout::field(std::string_view name) const {
-  for (const auto& f : fields) {
-    if (f.name == name) return &f;
-  }
-  if (cache_key && name == "cache_key") return &cache_key_map;
-  return nullptr;
-}
-
 Layout make_layout(const schema::Schema& s) {
-  Layout l;
-  l.entity = s.name;
-  l.table = s.table_name.value_or(s.name);
-  l.workspaceable = s.workspaceable;
-  l.ttl = s.ttl;
-  l.cache_key = s.cache_key.size() > 1;
-  l.cache_key_fields = s.cache_key;
-  l.pk_fields = s.primary_key;
-  for (const auto& [name, field] : s.fields) {
-    if (field.is(field.transient_) || field.type() == schema::FieldType::Function) continue;
-    if (name == "ws_id" && l.workspaceable) continue;
-    if (name == "ttl" && l.ttl) continue;
-    FieldMap m;
-    m.name = name;
-    m.unique = field.is_unique();
-    m.unique_across_ws = field.is(field.unique_across_ws_);
-    if (field.type() == schema::FieldType::Foreign) {
-      const schema::Schema* parent = field.foreign_schema_;
-      m.foreign = true;
-      m.parent_name = parent ? parent->name : field.reference_.value_or(name);
-      m.parent_table = parent ? parent->table_name.value_or(parent->name) : m.parent_name;
-      m.parent_pk = parent ? parent->primary_key : std::vector<std::string>{"id"};
-      m.on_delete = field.on_delete_.value_or("restrict");
-      for (const auto& pk : m.parent_pk) {
-        m.columns.push_back(name + "_" + pk);
-        m.kinds.push_back(kind_of(parent ? parent->field(pk) : nullptr));
-      }
-    } else {
-      m.columns.push_back(name);
-      m.kinds.push_back(kind_of(&field));
-    }
-    if (name == "tags" && m.kinds[0] == ColKind::TextArray) l.tags = true;
-    l.fields.push_back(std::move(m));
-  }
-  for (const auto& pk : l.pk_fields) {
-    size_t pos = 0;
-    for (const auto& f : l.fields) {
-      if (f.name == pk) {
-        for (size_t i = 0; i < f.columns.size(); ++i) {
-          l.pk_columns.push_back(f.columns[i]);
-          l.pk_kinds.push_back(f.kinds[i]);
-          l.pk_row_index.push_back(pos + i);
-          l.pk_is_uuid.push_back(f.kinds[i] == ColKind::Uuid);
-        }
-      }
-      pos += f.columns.size();
-    }
-  }
-  l.cache_key_map.name = "cache_key";
-  l.cache_key_map.columns = {"cache_key"};
-  l.cache_key_map.kinds = {ColKind::Text};
-  l.cache_key_map.unique = true;
-  l.cache_key_map.unique_across_ws = true;  // Kong's cache key text already carries the ws
+  Layout l = common::make_layout(s, kind_of, ColKind::Text);
+  // Tags are filtered with array operators, so only a text[] column counts; an offset key must
+  // be a UUID exactly where the column is one (a foreign key's parent decides its kind).
+  if (l.tags) l.tags = l.field("tags")->kinds[0] == ColKind::TextArray;
+  for (size_t i = 0; i < l.pk_kinds.size(); ++i) l.pk_is_uuid[i] = l.pk_kinds[i] == ColKind::Uuid;
   return l;
 }
 
@@ -296,22 +231,7 @@ Value from_cell(const std::optional<std::string>& c, ColKind kind) {
 }
 
 std::vector<Param> field_params(const FieldMap& f, const Value& v) {
-  std::vector<Param> out;
-  if (!f.foreign) {
-    out.push_back(to_param(v, f.kinds[0]));
-    return out;
-  }
-  for (size_t i = 0; i < f.parent_pk.size(); ++i) {
-    if (v.is_object()) {
-      const Value* part = v.find(f.parent_pk[i]);
-      out.push_back(part ? to_param(*part, f.kinds[i]) : Param{});
-    } else if (f.parent_pk.size() == 1) {
-      out.push_back(to_param(v, f.kinds[i]));  // a flat key (legacy service_id style)
-    } else {
-      out.emplace_back(std::nullopt);
-    }
-  }
-  return out;
+  return common::field_params<Param>(f, v, to_param);
 }
 
 Value decode_row(const Layout& l, const Row& row, double now, bool export_ttl) {
@@ -351,32 +271,20 @@ Value decode_row(const Layout& l, const Row& row, double now, bool export_ttl) {
 std::string encode_offset(const Layout& l, const Row& last) {
   Array keys;
   for (size_t k = 0; k < l.pk_row_index.size(); ++k) keys.push_back(cell_value(last[l.pk_row_index[k]], l.pk_kinds[k]));
-  return base64::encode(json::encode(Value(std::move(keys))));
+  return common::encode_offset(std::move(keys));
 }
 
 Result<std::vector<Param>> decode_offset(const Layout& l, const std::string& token) {
-  auto raw = base64::decode(token);
-  if (!raw) return tag(errors::invalid_offset(token, "bad base64 encoding"));
-  auto parsed = json::parse(*raw);
-  if (!parsed || !parsed->is_array() || parsed->as_array().size() != l.pk_columns.size()) {
-    return tag(errors::invalid_offset(token, "bad json encoding"));
-  }
+  auto keys = common::decode_offset(token, l.pk_is_uuid);
+  if (!keys) return tag(keys.error());
   std::vector<Param> out;
-  for (size_t i = 0; i < parsed->as_array().size(); ++i) {
-    const Value& v = parsed->as_array()[i];
-    // A token we issued carries real keys; anything else was forged or truncated (and would
-    // make Postgres fail the uuid cast).
-    if (l.pk_is_uuid[i] && !(v.is_string() && is_valid_uuid(v.as_string()))) {
-      return tag(errors::invalid_offset(token, "bad primary key"));
-    }
+  for (const Value& v : *keys) {
     if (v.is_string()) {
       out.emplace_back(v.as_string());
     } else if (v.is_integer()) {
       out.emplace_back(std::to_string(v.as_integer()));
-    } else if (v.is_float()) {
-      out.emplace_back(number_text(v.as_number()));
     } else {
-      return tag(errors::invalid_offset(token, "bad json encoding"));
+      out.emplace_back(number_text(v.as_number()));
     }
   }
   return out;

@@ -20,6 +20,7 @@
 #include "kongdb/core/value.h"
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/strategy.h"
+#include "strategy/common/table_layout.h"
 
 namespace kongdb::strategy::sqlite {
 
@@ -80,35 +81,8 @@ class Db {
 
 enum class ColKind { Text, Integer, Real, Boolean, Json };
 
-/// A schema field as stored: one column, or one per parent pk field for a foreign key.
-struct FieldMap {
-  std::string name;
-  bool foreign = false;
-  std::vector<std::string> columns;  // "name" or "name_<pk>"...
-  std::vector<ColKind> kinds;
-  std::vector<std::string> parent_pk;  // foreign: parent pk field names
-  std::string parent_table, parent_name, on_delete;
-  bool unique = false, unique_across_ws = false;
-};
-
-/// A table derived from a Schema; everything the builder and row codec need, copied so no
-/// pointer into the schema's foreign references is kept.
-struct Layout {
-  std::string entity, table;
-  std::vector<FieldMap> fields;
-  std::vector<std::string> pk_fields;   // schema pk field names
-  std::vector<std::string> pk_columns;  // their columns, in order
-  std::vector<bool> pk_is_uuid;         // per pk column: must an offset carry a UUID there?
-  bool workspaceable = false, ttl = false, cache_key = false, tags = false;
-  std::vector<std::string> cache_key_fields;
-
-  /// The hidden composite cache_key column, addressable as a unique "field".
-  FieldMap cache_key_map;
-  /// Positions of the pk columns in a selected row.
-  std::vector<size_t> pk_row_index;
-
-  const FieldMap* field(std::string_view name) const;
-};
+using FieldMap = common::FieldMap<ColKind>;
+using Layout = common::Layout<ColKind>;
 
 Layout make_layout(const schema::Schema& s);
 
@@ -166,7 +140,6 @@ class Statements {
   std::vector<std::string> insert_columns_;
 };
 
-/// SQL identifier quoting ("a""b").
-std::string ident(std::string_view name);
+using common::ident;
 
 }  // namespace kongdb::strategy::sqlite

@@ -19,12 +19,6 @@ bool is_null_param(const Param& p) { return std::holds_alternative<std::monostat
 SqliteStrategy::SqliteStrategy(std::shared_ptr<Db> db, Layout layout)
     : db_(std::move(db)), layout_(std::move(layout)), sql_(layout_) {}
 
-std::string SqliteStrategy::write_ws(const Value& row, const QueryOptions& opts) const {
-  if (!opts.ws_id.empty()) return opts.ws_id;
-  if (const Value* ws = row.find("ws_id"); ws && ws->is_string()) return ws->as_string();
-  return {};
-}
-
 Param SqliteStrategy::ttl_param(const QueryOptions& opts) const {
   if (!layout_.ttl || !opts.ttl || *opts.ttl <= 0) return std::monostate{};
   return db_->now() + static_cast<double>(*opts.ttl);
@@ -131,19 +125,10 @@ Result<Value> SqliteStrategy::write_one(const Sql& q, const WriteCtx& ctx) {
 }
 
 Result<Value> SqliteStrategy::insert(const Value& row, const QueryOptions& opts) {
-  const std::string ws = write_ws(row, opts);
+  const std::string ws = common::write_ws(row, opts);
   Sql q = sql_.insert(row, ws, ttl_param(opts), "");
   sql_.returning(q);
-  return write_one(q, WriteCtx{&row, layout_pk(row), nullptr, Value(), ws, false});
-}
-
-Value SqliteStrategy::layout_pk(const Value& row) const {
-  Object pk;
-  for (const auto& name : layout_.pk_fields) {
-    const Value* v = row.find(name);
-    pk.set(name, v ? *v : Value());
-  }
-  return Value(std::move(pk));
+  return write_one(q, WriteCtx{&row, common::pk_of(layout_.pk_fields, row), nullptr, Value(), ws, false});
 }
 
 Result<std::optional<Value>> SqliteStrategy::update_impl(const FieldMap* f, const Value& key,
@@ -185,10 +170,10 @@ Result<Value> SqliteStrategy::upsert(const Value& pk, const Value& row, const Qu
   if (pk.is_object()) {
     for (const auto& [k, v] : pk.as_object()) full.as_object().set(k, v);
   }
-  const std::string ws = write_ws(full, opts);
+  const std::string ws = common::write_ws(full, opts);
   Sql q = sql_.insert(full, ws, ttl_param(opts), sql_.conflict_on_pk());
   sql_.returning(q);
-  return write_one(q, WriteCtx{&full, layout_pk(full), nullptr, Value(), ws, false});
+  return write_one(q, WriteCtx{&full, common::pk_of(layout_.pk_fields, full), nullptr, Value(), ws, false});
 }
 
 Result<Value> SqliteStrategy::upsert_by_field(std::string_view field, const Value& value,
@@ -197,7 +182,7 @@ Result<Value> SqliteStrategy::upsert_by_field(std::string_view field, const Valu
   if (!f) return f.error();
   Value full = row.is_object() ? row : Value::object();
   full.as_object().set(std::string(field), value);
-  const std::string ws = write_ws(full, opts);
+  const std::string ws = common::write_ws(full, opts);
   Sql q = sql_.insert(full, ws, ttl_param(opts), sql_.conflict_on(**f));
   sql_.returning(q);
   return write_one(q, WriteCtx{&full, Value(), *f, value, ws, false});
@@ -275,7 +260,7 @@ Error SqliteStrategy::map_error(const StepError& e, const WriteCtx& ctx) {
   switch (e.code) {
     case SQLITE_CONSTRAINT_PRIMARYKEY:
     case SQLITE_CONSTRAINT_NOTNULL:
-      return tag(errors::primary_key_violation(ctx.pk.is_object() ? ctx.pk : layout_pk(*ctx.row)));
+      return tag(errors::primary_key_violation(ctx.pk.is_object() ? ctx.pk : common::pk_of(layout_.pk_fields, *ctx.row)));
     case SQLITE_CONSTRAINT_UNIQUE:
       if (ctx.row) return unique_error(e, ctx);
       break;
