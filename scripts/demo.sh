@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A short tour: validate a service given by url, a route, a plugin, and a broken route; then the
-# seed's flow against a throw-away SQLite database: a service, a route, key-auth on the service.
+# seed's flow against a throw-away SQLite database: a service, a route, key-auth on the service;
+# the same flow from Lua (examples/seed.lua); then the Admin API (`kongdb start`) on that
+# database, driven with curl, and stopped.
 set -uo pipefail
 KONGDB=${1:-build/release/bin/kongdb}
 
@@ -30,4 +32,36 @@ run db services list
 run db plugins list --for service=mockbin
 run db services delete mockbin          # refused: a route still references it
 run migrations list
+
+# The seed's own Lua, run verbatim through kong.singletons (a fresh database for it).
+KONG_SQLITE_PATH="$demo_dir/lua.sqlite" run lua "$(dirname "$0")/../examples/seed.lua"
+
+# The Admin API on the database above, on a free loopback port, until SIGTERM.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export KONG_ADMIN_LISTEN="127.0.0.1:$port"
+echo
+echo "\$ KONG_ADMIN_LISTEN=$KONG_ADMIN_LISTEN kongdb start &"
+"$KONGDB" start 2>"$demo_dir/start.log" &
+server=$!
+for _ in $(seq 100); do "$KONGDB" health >/dev/null 2>&1 && break; sleep 0.1; done
+head -n 3 "$demo_dir/start.log"
+admin="http://$KONG_ADMIN_LISTEN"
+call() {
+  echo
+  echo "\$ curl $*"
+  curl -sS -w '\n(HTTP %{http_code})\n' "$@"
+}
+call -X POST "$admin/consumers" -H 'Content-Type: application/json' -d '{"username":"alice","tags":["demo"]}'
+call -X POST "$admin/consumers/alice/key-auth" -d 'key=alice-secret-key'
+call "$admin/services/mockbin/routes"
+call -X PATCH "$admin/services/mockbin" -d 'retries=3' -d 'tags[]=demo'
+call "$admin/tags/demo"
+call -X POST "$admin/routes" -H 'Content-Type: application/json' -d '{"paths":["no-slash"]}'
+call -X DELETE "$admin/services/mockbin"
+call "$admin/status"
+echo
+echo "\$ kill -TERM %1"
+kill -TERM "$server"
+wait "$server"
+echo "(kongdb start exited $?)"
 exit 0
