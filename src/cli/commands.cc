@@ -146,9 +146,12 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
                      "use -y (--yes) to run 'kongdb migrations reset' non-interactively");
   }
   // Only bootstrap may create the database; the rest inspect what exists.
+  auto registry = configured_registry(config);
+  if (!registry) return fail_with(registry.error());
   auto opened = open_connector(config, {.no_create = req.command != "bootstrap"});
   if (!opened) return fail_with(opened.error());
-  migrations::Runner runner(*opened->connector, *shared_registry(), {.db_label = opened->label});
+  migrations::Runner runner(*opened->connector, *registry->registry, registry->catalogue,
+                            {.db_label = opened->label});
 
   if (req.command == "bootstrap") {
     auto ok = runner.bootstrap(log);
@@ -202,9 +205,11 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
 }
 
 int run_db(const Config& config, const DbRequest& req, std::ostream& out, std::ostream& err) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
   // Refuse an unknown entity before touching (or creating) the database file.
-  if (!shared_registry()->get(req.entity)) return fail_message(out, "No entity named '" + req.entity + "'");
-  auto db = open_db(config, err);
+  if (!registry->registry->get(req.entity)) return fail_message(out, "No entity named '" + req.entity + "'");
+  auto db = open_db(config, *registry, err);
   if (!db) return fail_message(out, db.error());
   return run_db_on(**db, req, out);
 }

@@ -243,7 +243,7 @@ int connector_noop(lua_State* L) {
 
 std::function<tl::expected<void, std::string>(strategy::Connector&)> teardown_of(std::shared_ptr<LuaRef> fn) {
   return [fn](strategy::Connector& connector) -> tl::expected<void, std::string> {
-    std::lock_guard lock(fn->host().mutex);
+    std::lock_guard lock(fn->host().state.mutex());
     lua_State* L = fn->host().state.get();
     StackGuard guard(L);
     fn->push(L);
@@ -319,7 +319,7 @@ std::optional<migrations::Subsystem> load_migrations(const std::shared_ptr<Plugi
             m.up_sql["postgres"] = sql;
           } else if (key == "teardown") {
             if (lua_type(L, -1) != LUA_TFUNCTION) throw Failure{where + ": postgres.teardown must be a function"};
-            m.teardown = teardown_of(std::make_shared<LuaRef>(host, lua_gettop(L)));
+            m.teardown["postgres"] = teardown_of(std::make_shared<LuaRef>(host, lua_gettop(L)));
           } else {
             throw Failure{where + ": postgres." + (key.empty() ? describe(L, -2) : key) +
                           " is not supported (expected up or teardown)"};
@@ -416,7 +416,7 @@ PluginDefinition read_plugin(const std::shared_ptr<PluginHost>& host, const std:
 
 tl::expected<LoadedPlugins, std::string> load_plugins(const std::shared_ptr<PluginHost>& host,
                                                       const std::vector<std::string>& plugin_names) {
-  std::lock_guard lock(host->mutex);
+  std::lock_guard lock(host->state.mutex());
   lua_State* L = host->state.get();
   StackGuard guard(L);
   install_schema_modules(L);

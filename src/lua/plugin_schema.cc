@@ -20,13 +20,13 @@ LuaRef::LuaRef(std::shared_ptr<PluginHost> host, int idx) : host_(std::move(host
 }
 
 LuaRef::~LuaRef() {
-  std::lock_guard lock(host_->mutex);
+  std::lock_guard lock(host_->state.mutex());
   luaL_unref(host_->state.get(), LUA_REGISTRYINDEX, ref_);
 }
 
 tl::expected<void, std::string> LuaRef::call(const std::vector<Value>& args, int nresults,
                                              const std::function<void(lua_State*, int)>& read) const {
-  std::lock_guard lock(host_->mutex);
+  std::lock_guard lock(host_->state.mutex());
   lua_State* L = host_->state.get();
   StackGuard guard(L);
   if (!lua_checkstack(L, static_cast<int>(args.size()) + nresults + 4)) {

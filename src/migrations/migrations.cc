@@ -211,7 +211,8 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
     for (const auto& name : sub.migrations) {
       const Migration* mig = find(sub.subsystem, name);
       if (!mig) return tl::unexpected("failed to load migration '" + name + "'");
-      const bool has_teardown = mig->has_teardown || static_cast<bool>(mig->teardown);
+      const auto teardown = mig->teardown.find(std::string(connector_.name()));
+      const bool has_teardown = mig->has_teardown || teardown != mig->teardown.end();
       if (run_up) {
         std::vector<const schema::Schema*> schemas;
         for (const auto& entity : mig->entities) {
@@ -232,8 +233,8 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
         if (has_teardown) ++n_pending;
       }
       if (run_teardown && has_teardown) {
-        if (mig->teardown) {
-          if (auto done = mig->teardown(connector_); !done) {
+        if (teardown != mig->teardown.end()) {
+          if (auto done = teardown->second(connector_); !done) {
             return tl::unexpected("failed to run migration '" + name + "' teardown: " + done.error());
           }
         }

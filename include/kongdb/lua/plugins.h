@@ -8,7 +8,7 @@
 //
 // Schema tables are walked directly: Lua functions in them (custom_validator,
 // custom_entity_check, shorthand func, transformations, legacy check/func/self_check) become
-// callbacks into the host's State. Those callbacks lock the host's mutex, so the Admin API may
+// callbacks into the host's State. Those callbacks lock the State's mutex, so the Admin API may
 // validate from several threads; a Lua error in a callback becomes a validation message.
 //
 // daos.lua may use Kong's array format (1.0+) or the 0.14 map format
@@ -34,12 +34,11 @@
 namespace kongdb::lua {
 
 /// A State shared by the plugins' schema callbacks and by scripts run against the same DB.
-/// Every C++ entry into `state` holds `mutex` (recursive: a script's DAO call may run a
-/// plugin validator on the same thread).
+/// Every C++ entry into `state` holds state.mutex() (recursive: a script's DAO call may run
+/// a plugin validator on the same thread).
 struct PluginHost {
   explicit PluginHost(const StateOptions& options = {});
   State state;
-  std::recursive_mutex mutex;
 };
 
 /// One plugin loaded from disk.
@@ -74,7 +73,7 @@ void install_schema_modules(lua_State* L);
 /// What a schema table describes, for the checks that differ.
 enum class SchemaKind { Plugin, Entity };
 
-/// Converts the schema table at `idx` of the host's state (caller holds the mutex). Errors
+/// Converts the schema table at `idx` of the host's state (caller holds state.mutex()). Errors
 /// name the offending field by path ("field 'config.key_names': expected a boolean").
 tl::expected<schema::Schema, std::string> schema_from_lua(const std::shared_ptr<PluginHost>& host,
                                                           int idx, SchemaKind kind);

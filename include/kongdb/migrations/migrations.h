@@ -35,9 +35,10 @@ struct Migration {
   /// A plugin migration's own `up` SQL by connector name ("postgres"): run as given instead of
   /// deriving tables from `entities` when the connector has one here.
   std::map<std::string, std::string> up_sql;
-  /// A plugin migration's teardown code, run by `finish` before the migration is recorded as
-  /// executed (implies has_teardown).
-  std::function<tl::expected<void, std::string>(strategy::Connector&)> teardown;
+  /// A plugin migration's teardown code by connector name, run by `finish` before the
+  /// migration is recorded as executed (implies has_teardown on that connector).
+  using Teardown = std::function<tl::expected<void, std::string>(strategy::Connector&)>;
+  std::map<std::string, Teardown> teardown;
 };
 
 struct Subsystem {
