@@ -405,6 +405,17 @@ TEST_P(PluginDb, LuaCodeUsesThePluginEntityThroughKongDb) {
     local again = assert(db.kdb_tokens:select_by_token("from-lua"))
     assert(again.id == token.id)
 
+    local updated = assert(db.kdb_tokens:update_by_token("from-lua", { scopes = { "read", "write" } }))
+    assert(#updated.scopes == 2 and updated.scopes[1] == "read")
+    local rows = assert(db.kdb_tokens:page_for_consumer({ id = consumer.id }))
+    assert(#rows == 1 and rows[1].token == "from-lua")
+    local cached = assert(db.kdb_tokens:select_by_cache_key("from-lua"))
+    assert(cached.id == token.id)
+
+    local bad_ttl, bad_ttl_err = db.kdb_tokens:insert({ consumer = { id = consumer.id }, token = "tttt" },
+                                                      { ttl = -1 })
+    assert(bad_ttl == nil and bad_ttl_err:find("ttl", 1, true), bad_ttl_err)
+
     local dup, dup_err, dup_t = db.kdb_tokens:insert({ consumer = { id = consumer.id }, token = "from-lua" })
     assert(dup == nil and dup_t.code == 5, "expected a unique violation, got " .. tostring(dup_err))
 
