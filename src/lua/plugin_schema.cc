@@ -103,7 +103,7 @@ std::string join(const std::string& path, const std::string& name) {
 
 class Converter {
  public:
-  Converter(std::shared_ptr<PluginHost> host) : host_(std::move(host)), L(host_->state.get()) {}
+  explicit Converter(std::shared_ptr<PluginHost> host) : host_(std::move(host)), L(host_->state.get()) {}
 
   Schema schema(int idx, SchemaKind kind) {
     idx = abs_index(L, idx);
