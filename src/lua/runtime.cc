@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "kongdb/core/base64.h"
+#include "kongdb/lua/cjson.h"
 
 namespace kongdb::lua {
 namespace {
@@ -431,7 +432,7 @@ tl::expected<Value, std::string> to_value(lua_State* L, int idx, const ToValueOp
   return out;
 }
 
-void push_value(lua_State* L, const Value& v) {
+void push_value(lua_State* L, const Value& v, bool mark_arrays) {
   luaL_checkstack(L, 3, "value nesting too deep");
   switch (v.kind()) {
     case Value::Kind::Null:
@@ -454,11 +455,13 @@ void push_value(lua_State* L, const Value& v) {
       lua_createtable(L, static_cast<int>(items.size()), 0);
       int i = 0;
       for (const Value& item : items) {
-        push_value(L, item);
+        push_value(L, item, mark_arrays);
         lua_rawseti(L, -2, ++i);
       }
-      push_array_mt(L);
-      lua_setmetatable(L, -2);
+      if (mark_arrays) {
+        push_array_mt(L);
+        lua_setmetatable(L, -2);
+      }
       return;
     }
     case Value::Kind::Object: {
@@ -466,7 +469,7 @@ void push_value(lua_State* L, const Value& v) {
       lua_createtable(L, 0, static_cast<int>(obj.size()));
       for (const auto& [key, item] : obj) {
         lua_pushlstring(L, key.data(), key.size());
-        push_value(L, item);
+        push_value(L, item, mark_arrays);
         lua_rawset(L, -3);
       }
       return;
@@ -479,6 +482,7 @@ State::State(const StateOptions& options) : L_(luaL_newstate()) {
   luaL_openlibs(L_);
   create_marker_tables(L_);
   open_ngx(L_, options.log_stream);
+  preload_cjson(L_);
   set_package_path(L_, options.package_path);
 }
 

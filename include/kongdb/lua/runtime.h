@@ -14,7 +14,7 @@
 //
 // Exceptions: C++ exceptions never cross a Lua frame. Bodies of C functions are wrapped with
 // `guarded<F>`, which turns a thrown std::exception into a Lua error once every C++ object of
-// the body is destroyed. To raise a Lua error from C++ code, throw lua::Error.
+// the body is destroyed. To raise a Lua error from C++ code, throw lua::LuaError.
 #pragma once
 
 #include <lua.hpp>
@@ -35,9 +35,9 @@ namespace kongdb::lua {
 
 /// Thrown by binding code to raise a Lua error with this message (as `error(msg, level)`,
 /// so level 1 prefixes the caller's position, 0 none).
-class Error : public std::runtime_error {
+class LuaError : public std::runtime_error {
  public:
-  explicit Error(const std::string& message, int level = 1)
+  explicit LuaError(const std::string& message, int level = 1)
       : std::runtime_error(message), level_(level) {}
   int level() const { return level_; }
 
@@ -58,7 +58,7 @@ template <lua_CFunction F>
 int guarded(lua_State* L) {
   try {
     return F(L);
-  } catch (const Error& e) {
+  } catch (const LuaError& e) {
     detail::push_exception_message(L, e.what(), e.level());
   } catch (const std::exception& e) {
     detail::push_exception_message(L, e.what(), 0);
@@ -121,9 +121,10 @@ struct ToValueOptions {
 /// sits ("cannot convert a function (at config.handler)"). Leaves the stack as it was.
 tl::expected<Value, std::string> to_value(lua_State* L, int idx, const ToValueOptions& options = {});
 
-/// Pushes `v`: null -> ngx.null, arrays -> sequences with array_mt, objects -> tables,
-/// integers and floats -> numbers. Always pushes exactly one value.
-void push_value(lua_State* L, const Value& v);
+/// Pushes `v`: null -> ngx.null, arrays -> sequences (carrying array_mt unless `mark_arrays`
+/// is false, as plain cjson.decode does), objects -> tables, integers and floats -> numbers.
+/// Always pushes exactly one value.
+void push_value(lua_State* L, const Value& v, bool mark_arrays = true);
 
 // --- the State ---
 

@@ -40,7 +40,7 @@ void run_ok(State& L, const char* code, const char* chunk_name) {
 }
 
 int throws_std_exception(lua_State*) { throw std::runtime_error("C++ side failed"); }
-int throws_lua_error(lua_State*) { throw Error("bad argument #1 to 'f' (table expected)"); }
+int throws_lua_error(lua_State*) { throw LuaError("bad argument #1 to 'f' (table expected)"); }
 
 TEST(LuaRuntime, RunsCodeAndReportsErrorsWithTraceback) {
   State L;
@@ -210,7 +210,11 @@ TEST(LuaRuntime, StringifiedNumberKeysForCjson) {
 TEST(LuaRuntime, DeepValuePushFailsAsLuaErrorNotCrash) {
   State L;
   Value v = Value::array();
-  for (int i = 0; i < 20000; ++i) v = Value(Array{std::move(v)});
+  for (int i = 0; i < 5000; ++i) {
+    Array wrapper;
+    wrapper.push_back(std::move(v));
+    v = Value(std::move(wrapper));
+  }
   lua_pushcfunction(L, [](lua_State* S) {
     push_value(S, *static_cast<const Value*>(lua_touserdata(S, 1)));
     return 1;
