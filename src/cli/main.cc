@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/lua_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kongdb: Kong's datastore layer, standalone"};
@@ -87,6 +88,23 @@ int main(int argc, char** argv) {
     if (db_opt1->count() > 0) db_req.args.push_back(db_arg1);
     if (db_opt2->count() > 0) db_req.args.push_back(db_arg2);
     with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_db(conf, db_req, std::cout, std::cerr); });
+  });
+
+  // Everything after FILE belongs to the script (prefix_command), as with the lua interpreter.
+  kongdb::cli::LuaRequest lua_req;
+  std::string lua_code;
+  auto* lua = app.add_subcommand("lua", "Run Lua with kong.db, singletons.dao and cjson: FILE [ARGS] or -e CODE");
+  add_conf(lua);
+  auto* lua_e = lua->add_option("-e", lua_code, "Run CODE (before FILE, if one is given)");
+  lua->prefix_command();
+  lua->callback([&] {
+    if (lua_e->count() > 0) lua_req.code = lua_code;
+    std::vector<std::string> rest = lua->remaining();
+    if (!rest.empty()) {
+      lua_req.file = rest.front();
+      lua_req.args.assign(rest.begin() + 1, rest.end());
+    }
+    with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_lua(conf, lua_req, std::cerr); });
   });
 
   try {

@@ -27,8 +27,10 @@ dao::DAO& upvalue_dao(lua_State* L) {
 // check_arg: "bad argument #<n> to '<method>' (<type> expected, got <type>)".
 void check_table_arg(lua_State* L, int idx, int arg_n, const char* method) {
   if (lua_type(L, idx) == LUA_TTABLE) return;
+  // A missing argument is "nil" to Lua code's type(), as 0.14 reported it.
+  const char* got = lua_isnone(L, idx) ? "nil" : luaL_typename(L, idx);
   throw LuaError("bad argument #" + std::to_string(arg_n) + " to '" + method + "' (table expected, got " +
-              luaL_typename(L, idx) + ")");
+                 got + ")");
 }
 
 void check_not_empty(const Value& tbl, int arg_n, const char* method) {
@@ -145,7 +147,8 @@ LegacyError legacy_error(const schema::Schema& s, const Error& e) {
     case ErrorCode::PrimaryKeyViolation: {
       Object tbl;
       if (e.fields.is_object()) {
-        for (const auto& [key, value] : flatten_error_fields(s, e.fields).as_object()) {
+        const Value flat = flatten_error_fields(s, e.fields);
+        for (const auto& [key, value] : flat.as_object()) {
           tbl.set(key, "already exists with value '" + (value.is_table() ? printable(value)
                                                                         : value.to_lua_string()) + "'");
         }
@@ -156,7 +159,8 @@ LegacyError legacy_error(const schema::Schema& s, const Error& e) {
     case ErrorCode::ForeignKeyViolation:
       if (e.fields.is_object() && !e.fields.find("@referenced_by")) {
         Object tbl;
-        for (const auto& [key, value] : flatten_error_fields(s, e.fields).as_object()) {
+        const Value flat = flatten_error_fields(s, e.fields);
+        for (const auto& [key, value] : flat.as_object()) {
           tbl.set(key, "does not exist with value '" +
                            (value.is_table() ? printable(value) : value.to_lua_string()) + "'");
         }
