@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "kongdb/dao/db.h"
+#include "kongdb/dao/tags.h"
 #include "kongdb/lua/plugins.h"
 #include "kongdb/lua/singletons.h"
 #include "kongdb/migrations/migrations.h"
@@ -345,6 +346,19 @@ TEST_P(PluginDb, UnknownConsumerIsAForeignKeyViolation) {
       {{"consumer", Value::object({{"id", "6f1e4c7a-4b0e-4f0e-9d5e-2b6f8e0c1a11"}})}, {"token", "orphan"}}));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::ForeignKeyViolation);
+}
+
+TEST_P(PluginDb, TagsOfPluginEntitiesReachTheTagsIndex) {
+  auto r = tokens().insert(Value::object(
+      {{"consumer", consumer_ref()}, {"token", "tagged"}, {"tags", Value::array({"plugin-tag"})}}));
+  ASSERT_TRUE(r) << r.error().to_string();
+  auto* tags = dynamic_cast<dao::TagsDAO*>(db_->dao("tags"));
+  ASSERT_NE(tags, nullptr);
+  auto page = tags->page_by_tag("plugin-tag");
+  ASSERT_TRUE(page) << page.error().to_string();
+  ASSERT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(*page->rows[0].find("entity_name"), Value("kdb_tokens"));
+  EXPECT_EQ(*page->rows[0].find("entity_id"), *r->find("id"));
 }
 
 TEST_P(PluginDb, LuaCustomValidatorMessageIsASchemaViolation) {

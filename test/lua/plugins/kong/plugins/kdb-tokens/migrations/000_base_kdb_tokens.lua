@@ -23,6 +23,18 @@ return {
       END$$;
 
       CREATE INDEX IF NOT EXISTS "kdb_tokens_ttl_idx" ON "kdb_tokens" ("ttl");
+
+      DROP TRIGGER IF EXISTS "kdb_tokens_sync_tags_trigger" ON "kdb_tokens";
+
+      DO $$
+      BEGIN
+        CREATE TRIGGER "kdb_tokens_sync_tags_trigger"
+        AFTER INSERT OR UPDATE OF "tags" OR DELETE ON "kdb_tokens"
+        FOR EACH ROW
+        EXECUTE PROCEDURE sync_tags();
+      EXCEPTION WHEN UNDEFINED_COLUMN OR UNDEFINED_TABLE THEN
+        -- Do nothing, accept existing state
+      END$$;
     ]],
 
     teardown = function(connector)
