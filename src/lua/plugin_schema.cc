@@ -1,10 +1,10 @@
 // Lua schema tables (Kong's schema.lua / daos.lua format) to schema::Schema. The tables are
 // walked with raw accesses only; Lua functions found in them become callbacks pinned in the
 // host's state. Written for kongdb after kong/db/schema/metaschema.lua's attribute list.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <utility>
 
 #include "kongdb/schema/typedefs.h"
