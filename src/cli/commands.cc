@@ -97,9 +97,11 @@ int run_version(std::ostream& out) {
   return 0;
 }
 
-int run_validate(const std::string& entity, const std::string& json_body, std::ostream& out) {
-  static const schema::EntityRegistry registry = schema::EntityRegistry::with_core_entities();
-  const schema::Schema* s = registry.get(entity);
+int run_validate(const Config& config, const std::string& entity, const std::string& json_body,
+                 std::ostream& out) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
+  const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
   auto input = json::parse(json_body);
   if (!input) return fail_message(out, "Cannot parse JSON body: " + input.error());
@@ -109,9 +111,11 @@ int run_validate(const std::string& entity, const std::string& json_body, std::o
   return 0;
 }
 
-int run_schema(const std::string& entity, const std::string& plugin, std::ostream& out) {
-  static const schema::EntityRegistry registry = schema::EntityRegistry::with_core_entities();
-  const schema::Schema* s = registry.get(entity);
+int run_schema(const Config& config, const std::string& entity, const std::string& plugin,
+               std::ostream& out) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
+  const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
   if (!plugin.empty()) {
     auto it = s->subschemas.find(plugin);

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   validate->add_option("entity", entity, "Entity name (services, routes, plugins, ...)")->required();
   validate->add_option("json", body, "The entity as JSON")->required();
   validate->callback([&] {
-    with_config([&](const kongdb::Config&) { return kongdb::cli::run_validate(entity, body, std::cout); });
+    with_config([&](const kongdb::Config& c) { return kongdb::cli::run_validate(c, entity, body, std::cout); });
   });
 
   std::string plugin;
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
   schema->add_option("entity", entity, "Entity name, or 'plugins'")->required();
   schema->add_option("plugin", plugin, "With 'plugins': the plugin whose config schema to print");
   schema->callback([&] {
-    with_config([&](const kongdb::Config&) { return kongdb::cli::run_schema(entity, plugin, std::cout); });
+    with_config([&](const kongdb::Config& c) { return kongdb::cli::run_schema(c, entity, plugin, std::cout); });
   });
 
   kongdb::cli::MigrationsRequest mig;
