@@ -8,6 +8,23 @@
 #include "kongdb/lua/singletons.h"
 
 namespace kongdb::cli {
+namespace {
+
+// Kong's configuration table as plugin code reads it: every property as loaded (strings),
+// with `database` and `plugins` in their parsed form.
+Value configuration_value(const Config& config) {
+  Object conf;
+  for (const auto& [key, value] : config.raw) conf.set(key, value);
+  conf.set("database", config.database);
+  conf.set("prefix", config.prefix);
+  conf.set("lua_package_path", config.lua_package_path);
+  Array plugins;
+  for (const std::string& p : config.plugins) plugins.emplace_back(p);
+  conf.set("plugins", Value(std::move(plugins)));
+  return Value(std::move(conf));
+}
+
+}  // namespace
 
 int run_lua(const Config& config, const LuaRequest& req, std::ostream& err) {
   if (!req.code && !req.file) {
@@ -23,6 +40,7 @@ int run_lua(const Config& config, const LuaRequest& req, std::ostream& err) {
   }
   lua::State& state = opened->lua->state;
   lua::install_singletons(state, *opened->db);
+  lua::set_configuration(state, configuration_value(config));
   // The DB goes before the State: its validators may still reference it.
   auto finish = [&](int code) {
     opened->db.reset();

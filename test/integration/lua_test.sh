@@ -41,6 +41,8 @@ run_suite() {  # run_suite LABEL (database chosen by the KONG_* environment)
   local label=$1
   expect "$label: -e prints" 0 '^ok$' ANY -- lua -e 'print("ok")'
   expect "$label: strategy" 0 "^$KONG_DATABASE\$" ANY -- lua -e 'print(kong.db.strategy)'
+  expect "$label: kong.configuration" 0 "^$KONG_DATABASE	$KONG_DATABASE	bundled\$" ANY \
+    -- lua -e 'local c = require("kong.singletons").configuration print(kong.configuration.database, c.database, c.plugins[1])'
   expect "$label: runtime error exits 1 with traceback" 1 EMPTY \
     'Error: \(command line\):1: boom' -- lua -e 'local function inner() error("boom") end inner()'
   expect "$label: traceback names the frames" 1 EMPTY "in function 'inner'" \

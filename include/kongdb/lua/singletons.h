@@ -14,4 +14,8 @@ namespace kongdb::lua {
 
 void install_singletons(State& state, dao::DB& db);
 
+/// Sets `kong.configuration` and `require("kong.singletons").configuration` (Kong's loaded
+/// configuration: a table of its properties).
+void set_configuration(State& state, const Value& configuration);
+
 }  // namespace kongdb::lua
