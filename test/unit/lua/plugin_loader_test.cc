@@ -441,6 +441,20 @@ TEST_P(PluginDb, LuaCodeUsesThePluginEntityThroughKongDb) {
   )lua");
 }
 
+TEST_P(PluginDb, LegacyPluginEntityThroughTheLegacyDao) {
+  run(R"lua(
+    local dao = require("kong.singletons").dao
+    local consumer = assert(kong.db.consumers:select_by_username("alice"))
+    local row, err = dao.kdb_legacy_keys:insert({ consumer_id = consumer.id, note = "hi" })
+    assert(row, tostring(err))
+    assert(row.consumer_id == consumer.id and #row.key == 32)
+    local rows = assert(dao.kdb_legacy_keys:find_all({ consumer_id = consumer.id }))
+    assert(#rows == 1 and rows[1].note == "hi")
+    local bad, bad_err = dao.kdb_legacy_keys:insert({ consumer_id = consumer.id, note = "bad" })
+    assert(bad == nil and tostring(bad_err):find("note is bad", 1, true), tostring(bad_err))
+  )lua");
+}
+
 // A plugin added to a database bootstrapped without it: `up` runs its migration (pending on
 // PostgreSQL, where it has a teardown), `finish` runs the teardown through connector:query.
 TEST_P(PluginDb, AddedPluginMigratesWithUpThenFinish) {
