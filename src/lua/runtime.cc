@@ -233,8 +233,13 @@ class ToValue {
     if (!path_.empty()) {
       message += " (at ";
       for (size_t i = 0; i < path_.size(); ++i) {
-        if (i > 0 && path_[i].front() != '[') message += '.';
-        message += path_[i];
+        const PathStep& step = path_[i];
+        if (step.key == nullptr) {
+          message += "[" + lua_number_string(step.index) + "]";
+        } else {
+          if (i > 0) message += '.';
+          message.append(step.key, step.len);
+        }
       }
       message += ')';
     }
@@ -275,7 +280,7 @@ class ToValue {
     items.reserve(std::min(n, options_.max_values));
     for (size_t i = 1; i <= n; ++i) {
       lua_rawgeti(L_, idx, static_cast<int>(i));
-      path_.push_back("[" + std::to_string(i) + "]");
+      path_.push_back({nullptr, 0, static_cast<double>(i)});
       Value item;
       bool ok = convert(-1, item, depth + 1);
       lua_pop(L_, 1);
@@ -299,13 +304,13 @@ class ToValue {
       if (key_type == LUA_TSTRING) {
         size_t len = 0;
         const char* k = lua_tolstring(L_, -2, &len);
-        path_.emplace_back(k, len);
+        path_.push_back({k, len, 0});
         if (!convert(-1, item, depth + 1)) return pop_after_failure(2);
         path_.pop_back();
         named.emplace_back(std::string(k, len), std::move(item));
       } else if (key_type == LUA_TNUMBER) {
         double k = lua_tonumber(L_, -2);
-        path_.push_back("[" + lua_number_string(k) + "]");
+        path_.push_back({nullptr, 0, k});
         if (!convert(-1, item, depth + 1)) return pop_after_failure(2);
         path_.pop_back();
         if (k >= 1 && k == std::floor(k) && k <= 9007199254740992.0) {
@@ -367,7 +372,14 @@ class ToValue {
 
   lua_State* L_;
   const ToValueOptions& options_;
-  std::vector<std::string> path_;
+  // Where the conversion is, for messages: a string key (pointing into the key on the Lua
+  // stack, alive while its step is) or an array index. Built into text only on failure.
+  struct PathStep {
+    const char* key;
+    size_t len;
+    double index;
+  };
+  std::vector<PathStep> path_;
   std::vector<const void*> visiting_;
   size_t count_ = 0;
   std::string error_;
