@@ -505,38 +505,20 @@ int push_error_triple(lua_State* L, const Error& error) {
 
 void push_db(lua_State* L, dao::DB& db) {
   ensure_metatables(L);
-  lua_pushlightuserdata(L, &kDbCacheKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
+  push_cached(L, &kDbCacheKey, &db, [&] {
     lua_newtable(L);
-    lua_pushlightuserdata(L, &kDbCacheKey);
-    lua_pushvalue(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-  }
-  lua_pushlightuserdata(L, &db);
-  lua_rawget(L, -2);
-  if (!lua_isnil(L, -1)) {
-    lua_remove(L, -2);
-    return;
-  }
-  lua_pop(L, 1);
-  lua_newtable(L);
-  std::string strategy(db.strategy_name());
-  lua_pushlstring(L, strategy.data(), strategy.size());
-  lua_setfield(L, -2, "strategy");
-  lua_pushlightuserdata(L, &db);
-  lua_pushcclosure(L, &guarded<db_truncate>, 1);
-  lua_setfield(L, -2, "truncate");
-  lua_newtable(L);
-  lua_pushlightuserdata(L, &db);
-  lua_pushcclosure(L, &guarded<db_index>, 1);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
-  lua_pushlightuserdata(L, &db);
-  lua_pushvalue(L, -2);
-  lua_rawset(L, -4);
-  lua_remove(L, -2);
+    std::string strategy(db.strategy_name());
+    lua_pushlstring(L, strategy.data(), strategy.size());
+    lua_setfield(L, -2, "strategy");
+    lua_pushlightuserdata(L, &db);
+    lua_pushcclosure(L, &guarded<db_truncate>, 1);
+    lua_setfield(L, -2, "truncate");
+    lua_newtable(L);
+    lua_pushlightuserdata(L, &db);
+    lua_pushcclosure(L, &guarded<db_index>, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+  });
 }
 
 }  // namespace kongdb::lua

@@ -539,35 +539,17 @@ void push_legacy_dao(lua_State* L, dao::DB& db) {
     lua_setfield(L, -2, "__concat");
     lua_rawset(L, LUA_REGISTRYINDEX);
   }
-  lua_pushlightuserdata(L, &kLegacyCacheKey);
-  lua_rawget(L, LUA_REGISTRYINDEX);
-  if (lua_isnil(L, -1)) {
-    lua_pop(L, 1);
+  push_cached(L, &kLegacyCacheKey, &db, [&] {
     lua_newtable(L);
-    lua_pushlightuserdata(L, &kLegacyCacheKey);
-    lua_pushvalue(L, -2);
-    lua_rawset(L, LUA_REGISTRYINDEX);
-  }
-  lua_pushlightuserdata(L, &db);
-  lua_rawget(L, -2);
-  if (!lua_isnil(L, -1)) {
-    lua_remove(L, -2);
-    return;
-  }
-  lua_pop(L, 1);
-  lua_newtable(L);
-  std::string strategy(db.strategy_name());
-  lua_pushlstring(L, strategy.data(), strategy.size());
-  lua_setfield(L, -2, "db_type");
-  lua_newtable(L);
-  lua_pushlightuserdata(L, &db);
-  lua_pushcclosure(L, &guarded<legacy_index>, 1);
-  lua_setfield(L, -2, "__index");
-  lua_setmetatable(L, -2);
-  lua_pushlightuserdata(L, &db);
-  lua_pushvalue(L, -2);
-  lua_rawset(L, -4);
-  lua_remove(L, -2);
+    std::string strategy(db.strategy_name());
+    lua_pushlstring(L, strategy.data(), strategy.size());
+    lua_setfield(L, -2, "db_type");
+    lua_newtable(L);
+    lua_pushlightuserdata(L, &db);
+    lua_pushcclosure(L, &guarded<legacy_index>, 1);
+    lua_setfield(L, -2, "__index");
+    lua_setmetatable(L, -2);
+  });
 }
 
 }  // namespace kongdb::lua

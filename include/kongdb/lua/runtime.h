@@ -102,6 +102,31 @@ void push_array_mt(lua_State* L);
 /// cjson.empty_array_mt: an empty table carrying it is [], a non-empty one decides by its keys.
 void push_empty_array_mt(lua_State* L);
 
+/// Pushes the value cached in the registry under (`cache`, `owner`), e.g. the kong.db table of
+/// one DB; on a miss `build()` pushes a new value, which is cached and left on the stack.
+template <class Build>
+void push_cached(lua_State* L, const void* cache, const void* owner, Build&& build) {
+  lua_pushlightuserdata(L, const_cast<void*>(cache));
+  lua_rawget(L, LUA_REGISTRYINDEX);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_pushlightuserdata(L, const_cast<void*>(cache));
+    lua_pushvalue(L, -2);
+    lua_rawset(L, LUA_REGISTRYINDEX);
+  }
+  lua_pushlightuserdata(L, const_cast<void*>(owner));
+  lua_rawget(L, -2);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    build();
+    lua_pushlightuserdata(L, const_cast<void*>(owner));
+    lua_pushvalue(L, -2);
+    lua_rawset(L, -4);
+  }
+  lua_remove(L, -2);
+}
+
 // --- conversions ---
 
 struct ToValueOptions {
