@@ -97,9 +97,11 @@ int run_version(std::ostream& out) {
   return 0;
 }
 
-int run_validate(const std::string& entity, const std::string& json_body, std::ostream& out) {
-  static const schema::EntityRegistry registry = schema::EntityRegistry::with_core_entities();
-  const schema::Schema* s = registry.get(entity);
+int run_validate(const Config& config, const std::string& entity, const std::string& json_body,
+                 std::ostream& out) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
+  const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
   auto input = json::parse(json_body);
   if (!input) return fail_message(out, "Cannot parse JSON body: " + input.error());
@@ -109,9 +111,11 @@ int run_validate(const std::string& entity, const std::string& json_body, std::o
   return 0;
 }
 
-int run_schema(const std::string& entity, const std::string& plugin, std::ostream& out) {
-  static const schema::EntityRegistry registry = schema::EntityRegistry::with_core_entities();
-  const schema::Schema* s = registry.get(entity);
+int run_schema(const Config& config, const std::string& entity, const std::string& plugin,
+               std::ostream& out) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
+  const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
   if (!plugin.empty()) {
     auto it = s->subschemas.find(plugin);
@@ -146,9 +150,12 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
                      "use -y (--yes) to run 'kongdb migrations reset' non-interactively");
   }
   // Only bootstrap may create the database; the rest inspect what exists.
+  auto registry = configured_registry(config);
+  if (!registry) return fail_with(registry.error());
   auto opened = open_connector(config, {.no_create = req.command != "bootstrap"});
   if (!opened) return fail_with(opened.error());
-  migrations::Runner runner(*opened->connector, *shared_registry(), {.db_label = opened->label});
+  migrations::Runner runner(*opened->connector, *registry->registry, registry->catalogue,
+                            {.db_label = opened->label});
 
   if (req.command == "bootstrap") {
     auto ok = runner.bootstrap(log);
@@ -202,9 +209,11 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
 }
 
 int run_db(const Config& config, const DbRequest& req, std::ostream& out, std::ostream& err) {
+  auto registry = configured_registry(config);
+  if (!registry) return fail_message(out, registry.error());
   // Refuse an unknown entity before touching (or creating) the database file.
-  if (!shared_registry()->get(req.entity)) return fail_message(out, "No entity named '" + req.entity + "'");
-  auto db = open_db(config, err);
+  if (!registry->registry->get(req.entity)) return fail_message(out, "No entity named '" + req.entity + "'");
+  auto db = open_db(config, *registry, err);
   if (!db) return fail_message(out, db.error());
   return run_db_on(**db, req, out);
 }

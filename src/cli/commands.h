@@ -19,8 +19,10 @@ namespace kongdb::cli {
 std::string_view version_string();
 int run_version(std::ostream& out);
 /// Exit code 0 with the processed entity as JSON, or 1 with Kong's error object.
-int run_validate(const std::string& entity, const std::string& json_body, std::ostream& out);
-int run_schema(const std::string& entity, const std::string& plugin, std::ostream& out);
+int run_validate(const Config& config, const std::string& entity, const std::string& json_body,
+                 std::ostream& out);
+int run_schema(const Config& config, const std::string& entity, const std::string& plugin,
+               std::ostream& out);
 
 /// Loads `-c FILE` (may be empty) and the KONG_* environment; on failure prints
 /// "Error: ..." to `err` and returns nullopt.

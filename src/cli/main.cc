@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/lua_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kongdb: Kong's datastore layer, standalone"};
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   validate->add_option("entity", entity, "Entity name (services, routes, plugins, ...)")->required();
   validate->add_option("json", body, "The entity as JSON")->required();
   validate->callback([&] {
-    with_config([&](const kongdb::Config&) { return kongdb::cli::run_validate(entity, body, std::cout); });
+    with_config([&](const kongdb::Config& c) { return kongdb::cli::run_validate(c, entity, body, std::cout); });
   });
 
   std::string plugin;
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
   schema->add_option("entity", entity, "Entity name, or 'plugins'")->required();
   schema->add_option("plugin", plugin, "With 'plugins': the plugin whose config schema to print");
   schema->callback([&] {
-    with_config([&](const kongdb::Config&) { return kongdb::cli::run_schema(entity, plugin, std::cout); });
+    with_config([&](const kongdb::Config& c) { return kongdb::cli::run_schema(c, entity, plugin, std::cout); });
   });
 
   kongdb::cli::MigrationsRequest mig;
@@ -87,6 +88,23 @@ int main(int argc, char** argv) {
     if (db_opt1->count() > 0) db_req.args.push_back(db_arg1);
     if (db_opt2->count() > 0) db_req.args.push_back(db_arg2);
     with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_db(conf, db_req, std::cout, std::cerr); });
+  });
+
+  // Everything after FILE belongs to the script (prefix_command), as with the lua interpreter.
+  kongdb::cli::LuaRequest lua_req;
+  std::string lua_code;
+  auto* lua = app.add_subcommand("lua", "Run Lua with kong.db, singletons.dao and cjson: FILE [ARGS] or -e CODE");
+  add_conf(lua);
+  auto* lua_e = lua->add_option("-e", lua_code, "Run CODE (before FILE, if one is given)");
+  lua->prefix_command();
+  lua->callback([&] {
+    if (lua_e->count() > 0) lua_req.code = lua_code;
+    std::vector<std::string> rest = lua->remaining();
+    if (!rest.empty()) {
+      lua_req.file = rest.front();
+      lua_req.args.assign(rest.begin() + 1, rest.end());
+    }
+    with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_lua(conf, lua_req, std::cerr); });
   });
 
   try {

@@ -70,12 +70,23 @@ std::string summary(const std::vector<SubsystemMigrations>& list) {
 
 std::span<const PluginEntity> plugin_entities() { return kPluginEntities; }
 
-Catalogue catalogue(const schema::EntityRegistry& registry) {
+Catalogue catalogue(const schema::EntityRegistry& registry) { return catalogue(registry, {}); }
+
+Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Subsystem>& plugin_subsystems) {
+  auto introduced_by_plugin = [&](const std::string& entity) {
+    for (const auto& sub : plugin_subsystems) {
+      for (const auto& m : sub.migrations) {
+        if (std::find(m.entities.begin(), m.entities.end(), entity) != m.entities.end()) return true;
+      }
+    }
+    return false;
+  };
   Catalogue out;
   Subsystem core{"core", {{"000_base", {}, false}}};
   // Plugin subsystems in order of first appearance in the registry (parents first).
   std::vector<Subsystem> plugins;
   for (const schema::Schema* s : registry.all()) {
+    if (introduced_by_plugin(s->name)) continue;
     const PluginEntity* owner = owner_of(s->name);
     if (!owner) {
       core.migrations[0].entities.push_back(s->name);
@@ -97,6 +108,7 @@ Catalogue catalogue(const schema::EntityRegistry& registry) {
   }
   out.push_back(std::move(core));
   for (auto& p : plugins) out.push_back(std::move(p));
+  for (const auto& p : plugin_subsystems) out.push_back(p);
   return out;
 }
 
@@ -199,6 +211,8 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
     for (const auto& name : sub.migrations) {
       const Migration* mig = find(sub.subsystem, name);
       if (!mig) return tl::unexpected("failed to load migration '" + name + "'");
+      const auto teardown = mig->teardown.find(std::string(connector_.name()));
+      const bool has_teardown = mig->has_teardown || teardown != mig->teardown.end();
       if (run_up) {
         std::vector<const schema::Schema*> schemas;
         for (const auto& entity : mig->entities) {
@@ -209,13 +223,21 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
           }
           schemas.push_back(s);
         }
-        auto ok = connector_.run_up(sub.subsystem, name, schemas, mig->has_teardown);
+        auto sql = mig->up_sql.find(std::string(connector_.name()));
+        auto ok = sql != mig->up_sql.end()
+                      ? connector_.run_up_sql(sub.subsystem, name, sql->second, has_teardown)
+                      : connector_.run_up(sub.subsystem, name, schemas, has_teardown);
         if (!ok) {
           return tl::unexpected("failed to run migration '" + name + "' up: " + ok.error().to_string());
         }
-        if (mig->has_teardown) ++n_pending;
+        if (has_teardown) ++n_pending;
       }
-      if (run_teardown && mig->has_teardown) {
+      if (run_teardown && has_teardown) {
+        if (teardown != mig->teardown.end()) {
+          if (auto done = teardown->second(connector_); !done) {
+            return tl::unexpected("failed to run migration '" + name + "' teardown: " + done.error());
+          }
+        }
         auto ok = connector_.run_teardown(sub.subsystem, name);
         if (!ok) {
           return tl::unexpected("failed to run migration '" + name +
@@ -224,7 +246,7 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
         n_pending = std::max(n_pending - 1, 0);
       }
       log << sub.subsystem << " migrated up to: " << name << " "
-          << (mig->has_teardown && !run_teardown ? "(pending)" : "(executed)") << "\n";
+          << (has_teardown && !run_teardown ? "(pending)" : "(executed)") << "\n";
       ++n_migrations;
     }
   }

@@ -9,6 +9,8 @@
 // Migration failures are plain messages as in Kong ("[sqlite] failed to run migration ...").
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -30,6 +32,13 @@ struct Migration {
   std::vector<std::string> entities;
   /// Kong's `teardown`: after `up`, the migration stays pending until `finish`.
   bool has_teardown = false;
+  /// A plugin migration's own `up` SQL by connector name ("postgres"): run as given instead of
+  /// deriving tables from `entities` when the connector has one here.
+  std::map<std::string, std::string> up_sql;
+  /// A plugin migration's teardown code by connector name, run by `finish` before the
+  /// migration is recorded as executed (implies has_teardown on that connector).
+  using Teardown = std::function<tl::expected<void, std::string>(strategy::Connector&)>;
+  std::map<std::string, Teardown> teardown;
 };
 
 struct Subsystem {
@@ -52,6 +61,9 @@ std::span<const PluginEntity> plugin_entities();
 /// The migrations for `registry`: "core" with 000_base introducing every entity no plugin
 /// owns (registration order), then one subsystem per plugin owning a registered entity.
 Catalogue catalogue(const schema::EntityRegistry& registry);
+/// The same, with subsystems that plugins loaded from disk bring: the entities their
+/// migrations introduce leave core and the subsystems follow the bundled ones.
+Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Subsystem>& plugin_subsystems);
 
 /// One subsystem's share of executed/pending/new migrations.
 struct SubsystemMigrations {

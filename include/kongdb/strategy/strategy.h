@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "kongdb/core/error.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/core/result.h"
 #include "kongdb/core/value.h"
@@ -127,6 +128,17 @@ class Connector {
   /// Runs one migration's `up` for `schemas` (the entities it introduces) and records it.
   virtual Result<void> run_up(const std::string& subsystem, const std::string& migration,
                               const std::vector<const schema::Schema*>& schemas, bool has_teardown) = 0;
+  /// Runs a migration's own SQL (a plugin's `up`, as written for this backend) and records it,
+  /// as run_up does. Backends without a SQL dialect of Kong's refuse.
+  virtual Result<void> run_up_sql(const std::string& /*subsystem*/, const std::string& migration,
+                                  const std::string& /*sql*/, bool /*has_teardown*/) {
+    return errors::operation_unsupported("migration '" + migration + "' brings SQL, which " +
+                                         std::string(name()) + " cannot run");
+  }
+  /// Runs statements outside the migration bookkeeping (a plugin teardown's connector:query).
+  virtual Result<void> execute_sql(const std::string& /*sql*/) {
+    return errors::operation_unsupported(std::string(name()) + " cannot run SQL statements");
+  }
   /// Marks a pending migration as finished.
   virtual Result<void> run_teardown(const std::string& subsystem, const std::string& migration) = 0;
   /// Drops every table kongdb created.

@@ -110,6 +110,25 @@ class PostgresConnector final : public Connector {
     });
   }
 
+  // A plugin's own migration SQL (multi-statement, DO blocks): the simple query protocol.
+  Result<void> run_up_sql(const std::string& subsystem, const std::string& migration,
+                          const std::string& sql, bool has_teardown) override {
+    auto result = db_->atomic([&]() -> Result<void> {
+      if (auto r = db_->exec(kMigrationLock); !r) return r;
+      if (auto r = db_->exec(kCreateMeta); !r) return r;
+      if (auto r = db_->exec(sql); !r) return r;
+      return record(subsystem, migration, has_teardown ? Record::Pending : Record::Executed);
+    });
+    db_->invalidate_statements();  // the SQL may have altered tables statements were prepared on
+    return result;
+  }
+
+  Result<void> execute_sql(const std::string& sql) override {
+    auto result = db_->exec(sql);
+    db_->invalidate_statements();
+    return result;
+  }
+
   Result<void> run_teardown(const std::string& subsystem, const std::string& migration) override {
     return db_->atomic([&]() -> Result<void> {
       if (auto r = db_->exec(kMigrationLock); !r) return r;

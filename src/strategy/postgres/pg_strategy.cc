@@ -223,6 +223,11 @@ Result<void> PostgresStrategy::truncate() {
 
 Error PostgresStrategy::map_error(const PgError& e, const WriteCtx& ctx) const {
   static const Value kNull;
+  // PostgreSQL truncates identifiers to 63 bytes (NAMEDATALEN - 1).
+  auto server_truncated = [](std::string name) {
+    if (name.size() > 63) name.resize(63);
+    return name;
+  };
   auto row_value = [&](const std::string& name) -> const Value& {
     const Value* v = ctx.row ? ctx.row->find(name) : nullptr;
     return v ? *v : kNull;
@@ -238,7 +243,9 @@ Error PostgresStrategy::map_error(const PgError& e, const WriteCtx& ctx) const {
       return tag(errors::unique_violation(Value(std::move(kv))));
     }
     for (const auto& f : layout_.fields) {
-      if (f.unique && e.constraint == unique_constraint(layout_, f)) {
+      // Kong's own plugin migrations name the pair constraint <table>_ws_id_<field>_unique.
+      if (f.unique && (e.constraint == unique_constraint(layout_, f) ||
+                       e.constraint == server_truncated(layout_.table + "_ws_id_" + f.name + "_unique"))) {
         return tag(errors::unique_violation(Value::object({{f.name, row_value(f.name)}})));
       }
     }
@@ -248,7 +255,9 @@ Error PostgresStrategy::map_error(const PgError& e, const WriteCtx& ctx) const {
       return tag(errors::foreign_key_violation_restricted(layout_.entity, e.table));
     }
     for (const auto& f : layout_.fields) {
-      if (f.foreign && e.constraint == fk_constraint(layout_, f)) {
+      // Plugin DDL written as Kong's leaves PostgreSQL's default name, <table>_<column>_fkey.
+      if (f.foreign && (e.constraint == fk_constraint(layout_, f) ||
+                        (f.columns.size() == 1 && e.constraint == server_truncated(layout_.table + "_" + f.columns[0] + "_fkey")))) {
         return tag(errors::foreign_key_violation_invalid_reference(row_value(f.name), f.name,
                                                                    f.parent_name));
       }

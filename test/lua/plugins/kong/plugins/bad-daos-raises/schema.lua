@@ -1,0 +1,1 @@
+return { name = "bad-daos-raises", fields = { { config = { type = "record", fields = {} } } } }

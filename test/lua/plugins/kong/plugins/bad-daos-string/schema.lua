@@ -1,0 +1,1 @@
+return { name = "bad-daos-string", fields = { { config = { type = "record", fields = {} } } } }

@@ -1,0 +1,1 @@
+return { name = "bad-daos-types", fields = { { config = { type = "record", fields = {} } } } }

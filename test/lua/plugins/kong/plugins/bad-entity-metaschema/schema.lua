@@ -1,0 +1,1 @@
+return { name = "bad-entity-metaschema", fields = { { config = { type = "record", fields = {} } } } }

@@ -1,0 +1,3 @@
+return {
+  "000_base_kdb_tokens",
+}
