@@ -1,0 +1,340 @@
+// The hand-written endpoints of kong/api/routes/kong.lua, plugins.lua and tags.lua: GET /,
+// /status, /endpoints, /schemas/..., /plugins/enabled, /plugins/schema/{name}, /tags,
+// /openapi.json.
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "admin/api/api_internal.h"
+#include "kongdb/core/base64.h"
+#include "kongdb/core/json.h"
+#include "kongdb/schema/schema_json.h"
+
+namespace kongdb::admin::api {
+
+using schema::Schema;
+
+namespace {
+
+// Execution priorities of the bundled plugins whose schemas we carry (Kong's handler.lua
+// PRIORITY values); clients only display them.
+int64_t plugin_priority(std::string_view name) {
+  if (name == "cors") return 2000;
+  if (name == "key-auth") return 1250;
+  if (name == "basic-auth") return 1100;
+  if (name == "acl") return 950;
+  if (name == "rate-limiting") return 910;
+  if (name == "request-transformer") return 801;
+  return 0;
+}
+
+// The version part Kong's plugins report: the release without our suffix.
+std::string plugin_version() {
+  std::string v = kKongCompatibleVersion;
+  return v.substr(0, v.find('-'));
+}
+
+// Kong's listener objects from a `*_listen` value: "0.0.0.0:8000 reuseport, 0.0.0.0:8443 ssl".
+Value listeners(const std::string& spec) {
+  Value out = Value::array();
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t comma = spec.find(',', start);
+    std::string entry = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    start = comma == std::string::npos ? spec.size() + 1 : comma + 1;
+    std::vector<std::string> words;
+    size_t i = 0;
+    while (i < entry.size()) {
+      while (i < entry.size() && entry[i] == ' ') ++i;
+      size_t j = entry.find(' ', i);
+      if (j == std::string::npos) j = entry.size();
+      if (j > i) words.push_back(entry.substr(i, j - i));
+      i = j;
+    }
+    if (words.empty() || words[0] == "off") continue;
+    const std::string& addr = words[0];
+    const size_t colon = addr.rfind(':');
+    if (colon == std::string::npos) continue;
+    int64_t port = 0;
+    for (char c : addr.substr(colon + 1)) {
+      if (c < '0' || c > '9') { port = -1; break; }
+      port = port * 10 + (c - '0');
+    }
+    if (port < 0) continue;
+    auto has = [&](std::string_view flag) {
+      return std::find(words.begin() + 1, words.end(), flag) != words.end();
+    };
+    Value l = Value::object({{"ip", addr.substr(0, colon)},
+                             {"port", port},
+                             {"ssl", has("ssl")},
+                             {"http2", has("http2")},
+                             {"proxy_protocol", has("proxy_protocol")},
+                             {"deferred", has("deferred")},
+                             {"reuseport", has("reuseport")},
+                             {"bind", has("bind")},
+                             {"listener", entry.substr(entry.find_first_not_of(' '))}});
+    out.as_array().push_back(std::move(l));
+  }
+  return out;
+}
+
+bool is_sensitive(const std::string& key) {
+  return key.find("password") != std::string::npos || key.find("token") != std::string::npos ||
+         key.find("secret") != std::string::npos || key.ends_with("_key");
+}
+
+Value configuration(const Config& config, const std::vector<std::string>& plugin_names) {
+  Object c;
+  for (const auto& [k, v] : config.raw) c.set(k, is_sensitive(k) ? std::string("******") : v);
+  c.set("database", config.database);
+  c.set("router_flavor", config.get("router_flavor").value_or("traditional_compatible"));
+  c.set("role", "traditional");
+  c.set("prefix", config.prefix);
+  c.set("admin_listen", config.admin_listen);
+  c.set("admin_listeners", listeners(config.admin_listen));
+  const std::string proxy = config.get("proxy_listen").value_or("0.0.0.0:8000 reuseport backlog=16384");
+  c.set("proxy_listen", proxy);
+  c.set("proxy_listeners", listeners(proxy));
+  Value plugins = Value::array();
+  for (const auto& p : config.plugins) plugins.as_array().emplace_back(p);
+  c.set("plugins", std::move(plugins));
+  Object loaded;
+  for (const auto& n : plugin_names) loaded.set(n, true);
+  c.set("loaded_plugins", Value(std::move(loaded)));
+  c.set("db_cache_ttl", config.db_cache_ttl);
+  c.set("kongdb_sqlite_path", config.sqlite_path);
+  return Value(std::move(c));
+}
+
+std::string host_name() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  return buf;
+}
+
+// Resident memory of this process, from /proc (Linux); 0 elsewhere.
+int64_t resident_bytes() {
+  std::ifstream statm("/proc/self/statm");
+  int64_t pages = 0, resident = 0;
+  if (!(statm >> pages >> resident)) return 0;
+  return resident * sysconf(_SC_PAGESIZE);
+}
+
+// The plugins the configuration enables: every bundled one for "bundled", else those named.
+std::vector<std::string> enabled_plugin_names(const Api& api) {
+  const auto all = api.registry().plugin_names();
+  const auto& wanted = const_cast<Api&>(api).shared().config.plugins;
+  const bool bundled = std::find(wanted.begin(), wanted.end(), "bundled") != wanted.end();
+  std::vector<std::string> out;
+  for (const auto& n : all) {
+    if (bundled || std::find(wanted.begin(), wanted.end(), n) != wanted.end()) out.push_back(n);
+  }
+  return out;
+}
+
+const Schema* plugin_subschema(const Api& api, const std::string& name) {
+  const Schema* plugins = api.registry().get("plugins");
+  if (!plugins) return nullptr;
+  auto it = plugins->subschemas.find(name);
+  return it == plugins->subschemas.end() ? nullptr : it->second.get();
+}
+
+// Kong's validate_schema: defaults filled as for an insert, then the full validation.
+Response validate_against(const Schema& schema, Value args) {
+  auto processed = schema.process_auto_fields(std::move(args), schema::Context::Insert);
+  if (!processed) return json_response(400, errors::schema_violation(processed.error()).to_value());
+  if (auto errs = schema.validate(processed->data)) {
+    return json_response(400, errors::schema_violation(*errs).to_value());
+  }
+  return message_response(200, "schema validation successful");
+}
+
+Response validate_entity(Api& api, Call& call, const std::string& name) {
+  dao::DAO* dao = api.db().dao(name);
+  if (!dao) return message_response(404, "No entity named '" + name + "'");
+  if (call.form_body) infer_arguments(call.post_args, dao->schema());
+  return validate_against(dao->schema(), call.post_args);
+}
+
+// The entities listed by /tags: every exported one with a `tags` field.
+std::vector<const Schema*> tagged_entities(const Api& api) {
+  std::vector<const Schema*> out;
+  for (const Schema* s : api.registry().all()) {
+    if (s->name != "tags" && s->field("tags") && s->generate_admin_api.value_or(true)) out.push_back(s);
+  }
+  return out;
+}
+
+// /tags and /tags/{tag}: walks the tagged entities in registration order, one DAO page at a
+// time; the offset names the entity and the DAO offset inside it.
+Response tags_page(Api& api, Call& call, const std::optional<std::string>& tag) {
+  Value args = call.uri_args;
+  auto size = page_size(args);
+  if (!size) return error_response(api, size.error());
+  const int64_t limit = size->value_or(100);
+  size_t index = 0;
+  std::optional<std::string> inner;
+  if (const Value* o = args.find("offset"); o && !o->is_null()) {
+    const std::string raw = o->is_string() ? o->as_string() : std::string();
+    auto text = base64::decode(raw);
+    if (!text) return error_response(api, errors::invalid_offset(raw, "bad base64 encoding"));
+    auto parsed = json::parse(*text);
+    const bool shaped = parsed && parsed->is_array() && parsed->as_array().size() == 2 &&
+                        parsed->as_array()[0].is_integer() && parsed->as_array()[0].as_integer() >= 0 &&
+                        (parsed->as_array()[1].is_string() || parsed->as_array()[1].is_null());
+    if (!shaped) return error_response(api, errors::invalid_offset(raw, "bad json encoding"));
+    index = static_cast<size_t>(parsed->as_array()[0].as_integer());
+    if (parsed->as_array()[1].is_string()) inner = parsed->as_array()[1].as_string();
+  }
+  const auto entities = tagged_entities(api);
+  Value data = Value::array();
+  Value options = Value::object();
+  if (tag) options = Value::object({{"tags", Value::array({*tag})}});
+  int64_t collected = 0;
+  while (collected < limit && index < entities.size()) {
+    const Schema& s = *entities[index];
+    auto page = api.db()[s.name].page(limit - collected, inner, options);
+    if (!page) return error_response(api, page.error());
+    for (const Value& row : page->rows) {
+      const Value* id = row.find(s.primary_key.empty() ? "id" : s.primary_key.front());
+      const Value* tags = row.find("tags");
+      if (!id || !tags || !tags->is_array()) continue;
+      for (const Value& t : tags->as_array()) {
+        if (tag && !(t.is_string() && t.as_string() == *tag)) continue;
+        data.as_array().push_back(Value::object({{"entity_name", s.name}, {"entity_id", *id}, {"tag", t}}));
+      }
+      ++collected;
+    }
+    inner = page->offset;
+    if (!inner) ++index;
+  }
+  Value body = Value::object({{"data", std::move(data)}});
+  if (index < entities.size()) {
+    const std::string offset =
+        base64::encode(json::encode(Value::array({static_cast<long long>(index), inner ? Value(*inner) : Value()})));
+    const std::string prefix = tag ? "/tags/" + escape_uri(*tag) : std::string("/tags");
+    body.as_object().set("next", prefix + "?offset=" + escape_uri(offset));
+    body.as_object().set("offset", offset);
+  } else {
+    body.as_object().set("next", Value());
+  }
+  return json_response(200, body);
+}
+
+// Kong's /endpoints order: segment by segment ('/' sorts before every other byte).
+bool endpoint_less(const std::string& a, const std::string& b) {
+  auto key = [](std::string s) {
+    std::replace(s.begin(), s.end(), '/', '\x01');
+    return s;
+  };
+  return key(a) < key(b);
+}
+
+}  // namespace
+
+void add_info_routes(Api& api) {
+  api.route("/", nullptr).methods["GET"] = [](Api& a, Call&) -> Response {
+    Shared& sh = a.shared();
+    const auto names = enabled_plugin_names(a);
+    Object available;
+    for (const auto& n : names) {
+      available.set(n, Value::object({{"version", plugin_version()}, {"priority", plugin_priority(n)}}));
+    }
+    Value enabled = Value::array();
+    for (const auto& n : sh.plugin_counts.enabled()) enabled.as_array().emplace_back(n);
+    const long long pid = getpid();
+    Value body = Value::object({
+        {"tagline", "Welcome to kongdb"},
+        {"version", kKongCompatibleVersion},
+        {"edition", "community"},
+        {"hostname", sh.options.hostname.empty() ? host_name() : sh.options.hostname},
+        {"node_id", sh.options.node_id},
+        {"timers", Value::object({{"running", 0}, {"pending", 0}})},
+        {"plugins", Value::object({{"available_on_server", Value(std::move(available))},
+                                   {"enabled_in_cluster", std::move(enabled)}})},
+        {"lua_version", "none (kongdb is C++)"},
+        {"configuration", configuration(sh.config, names)},
+        {"pids", Value::object({{"master", pid}, {"workers", Value::array({pid})}})},
+    });
+    return json_response(200, body);
+  };
+
+  api.route("/status", nullptr).methods["GET"] = [](Api& a, Call&) -> Response {
+    Shared& sh = a.shared();
+    bool reachable = false;
+    if (dao::DAO* ws = a.db().dao("workspaces")) reachable = ws->page(1).has_value();
+    Value server = sh.options.server_status ? sh.options.server_status() : Value();
+    if (!server.is_object()) {
+      server = Value::object({{"connections_accepted", 0}, {"connections_active", 0},
+                              {"connections_handled", 0}, {"connections_reading", 0},
+                              {"connections_waiting", 0}, {"connections_writing", 0},
+                              {"total_requests", 0}});
+    }
+    const double mib = static_cast<double>(resident_bytes()) / (1024.0 * 1024.0);
+    char rss[32];
+    std::snprintf(rss, sizeof rss, "%.2f MiB", mib);
+    Value memory = Value::object(
+        {{"workers_lua_vms", Value::array({Value::object({{"pid", static_cast<long long>(getpid())},
+                                                          {"http_allocated_gc", std::string(rss)}})})},
+         {"lua_shared_dicts", Value::object()}});
+    return json_response(200, Value::object({{"database", Value::object({{"reachable", reachable}})},
+                                             {"server", std::move(server)},
+                                             {"memory", std::move(memory)}}));
+  };
+
+  api.route("/endpoints", nullptr).methods["GET"] = [](Api& a, Call&) -> Response {
+    std::vector<std::string> paths;
+    for (const Route& r : a.routes()) {
+      std::string p;
+      for (const auto& seg : r.segments) {
+        p += "/";
+        p += seg.starts_with(':') ? "{" + seg.substr(1) + "}" : seg;
+      }
+      paths.push_back(p.empty() ? "/" : p);
+    }
+    std::sort(paths.begin(), paths.end(), endpoint_less);
+    Value data = Value::array();
+    for (auto& p : paths) data.as_array().emplace_back(std::move(p));
+    return json_response(200, Value::object({{"data", std::move(data)}}));
+  };
+
+  api.route("/openapi.json", nullptr).methods["GET"] = [](Api& a, Call&) -> Response {
+    return json_response(200, openapi_document(a));
+  };
+
+  api.route("/schemas/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {
+    const std::string& name = call.params[0];
+    dao::DAO* dao = a.db().dao(name);
+    if (!dao) return message_response(404, "No entity named '" + name + "'");
+    return json_response(200, schema::schema_to_value(dao->schema()));
+  };
+  api.route("/schemas/:db_entity_name/validate", nullptr).methods["POST"] = [](Api& a, Call& call) {
+    return validate_entity(a, call, call.params[0]);
+  };
+  api.route("/schemas/plugins/validate", nullptr).methods["POST"] = [](Api& a, Call& call) {
+    return validate_entity(a, call, "plugins");
+  };
+  api.route("/schemas/plugins/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {
+    const Schema* sub = plugin_subschema(a, call.params[0]);
+    if (!sub) return message_response(404, "No plugin named '" + call.params[0] + "'");
+    return json_response(200, schema::schema_to_value(*sub));
+  };
+  api.route("/plugins/schema/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {
+    const Schema* sub = plugin_subschema(a, call.params[0]);
+    const schema::Field* config = sub ? sub->field("config") : nullptr;
+    if (!config) return message_response(404, "No plugin named '" + call.params[0] + "'");
+    return json_response(200, schema::field_to_value(*config));
+  };
+  api.route("/plugins/enabled", nullptr).methods["GET"] = [](Api& a, Call&) -> Response {
+    Value names = Value::array();
+    for (const auto& n : enabled_plugin_names(a)) names.as_array().emplace_back(n);
+    return json_response(200, Value::object({{"enabled_plugins", std::move(names)}}));
+  };
+
+  // The tags index is read-only and computed from the tagged entities.
+  api.route("/tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, std::nullopt); };
+  api.route("/tags/:tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, call.params[0]); };
+}
+
+}  // namespace kongdb::admin::api
