@@ -13,6 +13,7 @@ namespace {
 
 std::vector<std::string> split_pattern(const std::string& pattern) {
   std::vector<std::string> out;
+  if (pattern == "/") return out;
   std::string current;
   for (size_t i = 1; i <= pattern.size(); ++i) {
     if (i == pattern.size() || pattern[i] == '/') {
