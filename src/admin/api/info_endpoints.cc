@@ -332,6 +332,13 @@ void add_info_routes(Api& api) {
     return json_response(200, Value::object({{"enabled_plugins", std::move(names)}}));
   };
 
+  // Declarative configuration is Kong's DB-less mode; kongdb always has a database.
+  for (const char* method : {"GET", "POST"}) {
+    api.route("/config", nullptr).methods[method] = [](Api&, Call&) {
+      return message_response(400, "this endpoint is only available when Kong is configured to not use a database");
+    };
+  }
+
   // The tags index is read-only and computed from the tagged entities.
   api.route("/tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, std::nullopt); };
   api.route("/tags/:tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, call.params[0]); };
