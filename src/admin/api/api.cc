@@ -26,9 +26,11 @@ std::vector<std::string> split_pattern(const std::string& pattern) {
   return out;
 }
 
-// Lapis precedence: at the first position where two routes differ, a literal beats a parameter.
+// Lapis precedence among routes of one length: at the first position where two routes differ,
+// a literal beats a parameter. Lengths are ordered too, only to keep the ordering strict-weak.
 bool more_specific(const Route& a, const Route& b) {
-  for (size_t i = 0; i < a.segments.size() && i < b.segments.size(); ++i) {
+  if (a.segments.size() != b.segments.size()) return a.segments.size() < b.segments.size();
+  for (size_t i = 0; i < a.segments.size(); ++i) {
     const bool pa = a.segments[i].starts_with(':');
     const bool pb = b.segments[i].starts_with(':');
     if (pa != pb) return !pa;
