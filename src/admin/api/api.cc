@@ -62,7 +62,7 @@ Api::Api(std::shared_ptr<Shared> shared, std::unique_ptr<dao::DB> db)
   std::stable_sort(routes_.begin(), routes_.end(),
                    [](const Route& a, const Route& b) { return more_specific(a, b); });
   Shared* sh = shared_.get();
-  db_->subscribe([sh](const dao::CrudEvent& e) { sh->plugin_counts.on_event(e); });
+  db_->subscribe([sh](const dao::CrudEvent& e) { sh->plugins_in_use.on_event(e); });
 }
 
 Route& Api::route(const std::string& pattern, const schema::Schema* schema) {
@@ -161,20 +161,21 @@ Response Api::handle(const Request& request) {
   return res;
 }
 
-// --- PluginNameCounts ---
+// --- PluginNamesInUse ---
 
-Result<void> PluginNameCounts::ensure_loaded(
-    const std::function<Result<std::map<std::string, int64_t>>()>& load) {
+Result<void> PluginNamesInUse::ensure_loaded(const std::vector<std::string>& names, const Probe& probe) {
   std::lock_guard lock(mutex_);
   if (loaded_) return {};
-  auto counts = load();
-  if (!counts) return tl::unexpected(counts.error());
-  for (const auto& [name, n] : *counts) counts_[name] += n;
+  for (const std::string& name : names) {
+    auto found = probe(name);
+    if (!found) return tl::unexpected(found.error());
+    if (*found) present_[name] = true;
+  }
   loaded_ = true;
   return {};
 }
 
-void PluginNameCounts::on_event(const dao::CrudEvent& event) {
+void PluginNamesInUse::on_event(const dao::CrudEvent& event) {
   if (event.schema != "plugins") return;
   auto name_of = [](const Value& v) -> std::string {
     const Value* n = v.find("name");
@@ -182,27 +183,42 @@ void PluginNameCounts::on_event(const dao::CrudEvent& event) {
   };
   std::lock_guard lock(mutex_);
   if (event.operation == "create") {
-    ++counts_[name_of(event.entity)];
+    present_[name_of(event.entity)] = true;
   } else if (event.operation == "delete") {
-    if (auto it = counts_.find(name_of(event.entity)); it != counts_.end() && --it->second <= 0) {
-      counts_.erase(it);
-    }
-  } else if (event.operation == "update" && event.old_entity.is_object()) {
-    const std::string before = name_of(event.old_entity), after = name_of(event.entity);
-    if (before != after) {
-      if (auto it = counts_.find(before); it != counts_.end() && --it->second <= 0) counts_.erase(it);
-      ++counts_[after];
-    }
+    recheck_.push_back(name_of(event.entity));
+  } else if (event.operation == "update") {
+    present_[name_of(event.entity)] = true;
+    if (event.old_entity.is_object()) recheck_.push_back(name_of(event.old_entity));
   }
 }
 
-std::vector<std::string> PluginNameCounts::enabled() const {
+Result<std::vector<std::string>> PluginNamesInUse::enabled(const Probe& probe) {
   std::lock_guard lock(mutex_);
+  std::sort(recheck_.begin(), recheck_.end());
+  recheck_.erase(std::unique(recheck_.begin(), recheck_.end()), recheck_.end());
+  while (!recheck_.empty()) {
+    auto found = probe(recheck_.back());
+    if (!found) return tl::unexpected(found.error());
+    present_[recheck_.back()] = *found;
+    recheck_.pop_back();
+  }
   std::vector<std::string> out;
-  for (const auto& [name, n] : counts_) {
-    if (n > 0 && !name.empty()) out.push_back(name);
+  for (const auto& [name, in_use] : present_) {
+    if (in_use && !name.empty()) out.push_back(name);
   }
   return out;
+}
+
+PluginNamesInUse::Probe plugin_name_probe(dao::DB& db) {
+  return [&db](const std::string& name) -> Result<bool> {
+    dao::DAO* plugins = db.dao("plugins");
+    if (!plugins) return false;
+    // Straight to the strategy: `name` is not unique, so the DAO has no select_by for it; an
+    // empty workspace means every workspace.
+    auto row = plugins->strategy().select_by_field("name", Value(name), strategy::QueryOptions{});
+    if (!row) return tl::unexpected(row.error());
+    return row->has_value();
+  };
 }
 
 }  // namespace api
@@ -213,21 +229,6 @@ namespace {
 Response with_server_header(Response r) {
   r.headers.push_back({"server", std::string("kong/") + kKongCompatibleVersion});
   return r;
-}
-
-// Every row of the plugins table once, by name: run by the first handler only.
-Result<std::map<std::string, int64_t>> count_plugin_names(dao::DB& db) {
-  std::map<std::string, int64_t> counts;
-  dao::DAO* plugins = db.dao("plugins");
-  if (!plugins) return counts;
-  auto rows = plugins->each(dao::kDefaultPageSize);
-  while (true) {
-    auto row = rows.next();
-    if (!row) return tl::unexpected(row.error());
-    if (!*row) break;
-    if (const Value* n = (*row)->find("name"); n && n->is_string()) ++counts[n->as_string()];
-  }
-  return counts;
 }
 
 }  // namespace
@@ -247,10 +248,10 @@ HandlerFactory make_admin_api(DbOpener open_db, const Config& config, ApiOptions
         return with_server_header(api::message_response(500, "An unexpected error occurred"));
       };
     }
-    dao::DB& db_ref = **db;
-    if (auto loaded = shared->plugin_counts.ensure_loaded([&] { return count_plugin_names(db_ref); });
+    if (auto loaded = shared->plugins_in_use.ensure_loaded((*db)->registry().plugin_names(),
+                                                           api::plugin_name_probe(**db));
         !loaded && shared->options.log) {
-      shared->options.log("admin api: cannot count plugins: " + loaded.error().to_string());
+      shared->options.log("admin api: cannot list the plugins in use: " + loaded.error().to_string());
     }
     auto api = std::make_shared<api::Api>(shared, std::move(*db));
     return [api](const Request& request) { return with_server_header(api->handle(request)); };

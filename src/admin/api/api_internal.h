@@ -20,29 +20,36 @@
 
 namespace kongdb::admin::api {
 
-/// How many plugin rows carry each plugin name, shared by every handler of one factory so GET /
-/// answers `enabled_in_cluster` without scanning the plugins table (Kong/kong#9117). Loaded
-/// once by the first handler, then kept current from the DB's CRUD events.
-class PluginNameCounts {
+/// Which plugin names have at least one plugin row, shared by every handler of one factory, so
+/// GET / answers `enabled_in_cluster` without scanning the plugins table (Kong/kong#9117).
+/// Each known name is probed once ("is there any row with this name?", a LIMIT 1 query); CRUD
+/// events then keep the set current: a create marks its name present, a delete (or a rename)
+/// marks it for one re-probe on the next read.
+class PluginNamesInUse {
  public:
-  /// Runs `load` once (under the lock) when nothing was loaded yet.
-  Result<void> ensure_loaded(const std::function<Result<std::map<std::string, int64_t>>()>& load);
+  using Probe = std::function<Result<bool>(const std::string& name)>;
+  /// Probes `names` once (under the lock) when nothing was loaded yet.
+  Result<void> ensure_loaded(const std::vector<std::string>& names, const Probe& probe);
   void on_event(const dao::CrudEvent& event);
-  /// Names with at least one row, sorted.
-  std::vector<std::string> enabled() const;
+  /// Names in use, sorted; names marked by deletes are re-probed first.
+  Result<std::vector<std::string>> enabled(const Probe& probe);
 
  private:
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   bool loaded_ = false;
-  std::map<std::string, int64_t> counts_;
+  std::map<std::string, bool> present_;
+  std::vector<std::string> recheck_;
 };
+
+/// "Is any plugin row named so?" over one handler's DB.
+PluginNamesInUse::Probe plugin_name_probe(dao::DB& db);
 
 /// What all handlers of one factory share.
 struct Shared {
   Config config;
   ApiOptions options;
   DbOpener open_db;
-  PluginNameCounts plugin_counts;
+  PluginNamesInUse plugins_in_use;
 };
 
 /// One request being handled: the matched route's parameters and the decoded arguments.

@@ -241,8 +241,10 @@ void add_info_routes(Api& api) {
     for (const auto& n : names) {
       available.set(n, Value::object({{"version", plugin_version()}, {"priority", plugin_priority(n)}}));
     }
+    auto in_use = sh.plugins_in_use.enabled(plugin_name_probe(a.db()));
+    if (!in_use) return error_response(a, in_use.error());
     Value enabled = Value::array();
-    for (const auto& n : sh.plugin_counts.enabled()) enabled.as_array().emplace_back(n);
+    for (const auto& n : *in_use) enabled.as_array().emplace_back(n);
     const long long pid = getpid();
     Value body = Value::object({
         {"tagline", "Welcome to kongdb"},

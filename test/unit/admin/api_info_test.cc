@@ -57,6 +57,12 @@ TEST_F(Info, PluginDeletedWithItsServiceLeavesTheRootList) {
   EXPECT_EQ(*body(call("GET", "/")).find("plugins")->find("enabled_in_cluster"), Value::array());
 }
 
+TEST_F(Info, PluginReplacedByAnotherNameMovesInTheRootList) {
+  Value p = create("/plugins", R"({"name":"cors"})");
+  ASSERT_EQ(call("PUT", "/plugins/" + str(p, "id"), R"({"name":"key-auth"})").status, 200);
+  EXPECT_EQ(*body(call("GET", "/")).find("plugins")->find("enabled_in_cluster"), Value::array({"key-auth"}));
+}
+
 TEST_F(Info, PostOnRootReturns405) {
   Response r = call("POST", "/", "{}");
   EXPECT_EQ(r.status, 405);
