@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/start_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kongdb: Kong's datastore layer, standalone"};
@@ -87,6 +88,16 @@ int main(int argc, char** argv) {
     if (db_opt1->count() > 0) db_req.args.push_back(db_arg1);
     if (db_opt2->count() > 0) db_req.args.push_back(db_arg2);
     with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_db(conf, db_req, std::cout, std::cerr); });
+  });
+
+  auto* start = app.add_subcommand("start", "Serve the Admin API in the foreground until SIGINT/SIGTERM");
+  add_conf(start);
+  start->callback([&] { with_config([](const kongdb::Config& conf) { return kongdb::cli::run_start(conf, std::cerr); }); });
+
+  auto* health = app.add_subcommand("health", "Check that a running kongdb answers on admin_listen");
+  add_conf(health);
+  health->callback([&] {
+    with_config([](const kongdb::Config& conf) { return kongdb::cli::run_health(conf, std::cout, std::cerr); });
   });
 
   try {

@@ -127,6 +127,18 @@ class Server {
   std::unique_ptr<Impl> impl_;
 };
 
+struct ProbeResponse {
+  int status = 0;
+  std::string body;
+};
+
+/// One GET to a running server (for `kongdb health`): plain or TLS as `address.ssl` says; the
+/// certificate is not verified (this is a local liveness check, often against a self-signed
+/// cert). A wildcard host (0.0.0.0, ::) is probed on loopback. Errors are messages.
+tl::expected<ProbeResponse, std::string> probe(const ListenAddress& address, std::string_view target,
+                                               std::string_view admin_token,
+                                               std::chrono::milliseconds timeout);
+
 /// Constant-time comparison of a presented token with the configured one.
 bool tokens_equal(std::string_view presented, std::string_view expected);
 

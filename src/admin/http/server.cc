@@ -563,4 +563,88 @@ void Server::wait() {
   impl_->joined = true;
 }
 
+namespace {
+
+/// connect -> [TLS handshake] -> write -> read, each step bounded by the stream's deadline.
+/// Runs `context` to completion here: the handlers refer to this frame's locals.
+template <class Stream>
+void run_probe(asio::io_context& context, Stream& stream, const tcp::resolver::results_type& endpoints,
+               http::request<http::empty_body>& request, beast::flat_buffer& buffer,
+               http::response<http::string_body>& response, std::chrono::milliseconds timeout,
+               std::string& error) {
+  auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_after(timeout);
+  auto read = [&] {
+    http::async_read(stream, buffer, response, [&](error_code ec, size_t) {
+      if (ec) error = "reading the response: " + ec.message();
+    });
+  };
+  auto send = [&] {
+    http::async_write(stream, request, [&, read](error_code ec, size_t) {
+      if (ec) {
+        error = "sending the request: " + ec.message();
+        return;
+      }
+      read();
+    });
+  };
+  lowest.async_connect(endpoints, [&, send](error_code ec, const tcp::endpoint&) {
+    if (ec) {
+      error = ec.message();
+      return;
+    }
+    if constexpr (kIsTls<Stream>) {
+      stream.async_handshake(ssl::stream_base::client, [&, send](error_code hec) {
+        if (hec) {
+          error = "TLS handshake: " + hec.message();
+          return;
+        }
+        send();
+      });
+    } else {
+      send();
+    }
+  });
+  context.run();
+}
+
+}  // namespace
+
+tl::expected<ProbeResponse, std::string> probe(const ListenAddress& address, std::string_view target,
+                                               std::string_view admin_token,
+                                               std::chrono::milliseconds timeout) {
+  std::string host = address.host;
+  if (host == "0.0.0.0") host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  asio::io_context context;
+  error_code ec;
+  tcp::resolver resolver(context);
+  auto endpoints = resolver.resolve(host, std::to_string(address.port),
+                                    tcp::resolver::numeric_service, ec);
+  if (ec) return tl::unexpected("cannot resolve " + host + ": " + ec.message());
+
+  http::request<http::empty_body> request{http::verb::get, std::string(target), 11};
+  request.set(http::field::host, host);
+  request.set(http::field::user_agent, "kongdb-health");
+  request.set(http::field::connection, "close");
+  if (!admin_token.empty()) request.set("Kong-Admin-Token", admin_token);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  std::string error;
+  std::optional<ssl::context> tls;
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  if (address.ssl) {
+    tls.emplace(ssl::context::tls_client);
+    tls->set_verify_mode(ssl::verify_none);
+    secure.emplace(context, *tls);
+    run_probe(context, *secure, endpoints, request, buffer, response, timeout, error);
+  } else {
+    plain.emplace(context);
+    run_probe(context, *plain, endpoints, request, buffer, response, timeout, error);
+  }
+  if (!error.empty()) return tl::unexpected(error);
+  return ProbeResponse{static_cast<int>(response.result_int()), std::move(response.body())};
+}
+
 }  // namespace kongdb::admin
