@@ -2,6 +2,7 @@
 // (?custom_id=), plugins.lua (form PATCH), certificates.lua (SNI names as keys) and
 // upstreams.lua / targets.lua (targets only under their upstream).
 #include <algorithm>
+#include <cstdlib>
 
 #include "admin/api/api_internal.h"
 #include "kongdb/core/ids.h"
@@ -13,6 +14,8 @@ using schema::Schema;
 namespace {
 
 Value read_options() { return Value::object({{"nulls", true}}); }
+
+Value upstreams_pk(const Value& upstream) { return Value::object({{"id", *upstream.find("id")}}); }
 
 void add_consumer_search(Api& api) {
   Route& r = api.route("/consumers", api.registry().get("consumers"));
@@ -196,9 +199,64 @@ void add_target_routes(Api& api) {
   };
 }
 
+// /upstreams/{u}/health: kongdb runs no balancer and no health checker, so every target reports
+// Kong's HEALTHCHECKS_OFF, with its host:port as the one address.
+void add_upstream_health(Api& api) {
+  const Schema* upstreams = api.registry().get("upstreams");
+  if (!upstreams || !api.registry().get("targets")) return;
+  api.route("/upstreams/:upstreams/health", upstreams).methods["GET"] = [](Api& a, Call& call) -> Response {
+    auto upstream = select_by_key(a.db()["upstreams"], call.params[0], read_options());
+    if (!upstream) return error_response(a, upstream.error());
+    if (!*upstream) return not_found();
+    const Value node_id = a.shared().options.node_id;
+    const Value* bh = call.uri_args.find("balancer_health");
+    if (bh && ((bh->is_string() && bh->as_string() == "1") || (bh->is_integer() && bh->as_integer() == 1))) {
+      return json_response(200, Value::object({{"data", Value::object({{"health", "HEALTHCHECKS_OFF"},
+                                                                        {"id", *(*upstream)->find("id")}})},
+                                               {"next", Value()},
+                                               {"node_id", node_id}}));
+    }
+    Value args = call.uri_args;
+    auto size = page_size(args);
+    if (!size) return error_response(a, size.error());
+    std::optional<std::string> offset;
+    if (const Value* o = args.find("offset"); o && o->is_string()) offset = o->as_string();
+    auto page = a.db()["targets"].page_for("upstream", upstreams_pk(**upstream), *size, offset, read_options());
+    if (!page) return error_response(a, page.error());
+    Value data = Value::array();
+    for (Value row : page->rows) {
+      const Value* target = row.find("target");
+      Value addresses = Value::array();
+      if (target && target->is_string()) {
+        const std::string& t = target->as_string();
+        const size_t colon = t.rfind(':');
+        long long port = 0;
+        if (colon != std::string::npos) port = std::atoll(t.c_str() + colon + 1);
+        addresses.as_array().push_back(Value::object({{"ip", t.substr(0, colon)},
+                                                      {"port", port},
+                                                      {"health", "HEALTHCHECKS_OFF"},
+                                                      {"weight", row.find("weight") ? *row.find("weight") : Value()}}));
+      }
+      row.as_object().set("health", "HEALTHCHECKS_OFF");
+      row.as_object().set("data", Value::object({{"addresses", std::move(addresses)}}));
+      data.as_array().push_back(std::move(row));
+    }
+    Value body = Value::object({{"data", std::move(data)}});
+    if (page->offset) {
+      body.as_object().set("offset", *page->offset);
+      body.as_object().set("next", "/upstreams/" + escape_uri(call.params[0]) + "/health?offset=" + escape_uri(*page->offset));
+    } else {
+      body.as_object().set("next", Value());
+    }
+    body.as_object().set("node_id", node_id);
+    return json_response(200, body);
+  };
+}
+
 }  // namespace
 
 void add_special_entity_routes(Api& api) {
+  add_upstream_health(api);
   add_consumer_search(api);
   add_plugin_form_patch(api);
   add_certificate_keys(api);

@@ -309,6 +309,18 @@ TEST_F(Entities, TargetsAreReachedThroughTheirUpstreamOnly) {
   EXPECT_EQ(body(call("GET", "/upstreams/up1/targets")).find("data")->as_array().size(), 0u);
 }
 
+TEST_F(Entities, UpstreamHealthReportsHealthchecksOff) {
+  create("/upstreams", R"({"name":"up1"})");
+  create("/upstreams/up1/targets", R"({"target":"10.0.0.1:80"})");
+  Response r = call("GET", "/upstreams/up1/health");
+  ASSERT_EQ(r.status, 200) << r.body;
+  Value b = body(r);
+  ASSERT_EQ(b.find("data")->as_array().size(), 1u);
+  EXPECT_EQ(*b.find("data")->as_array()[0].find("health"), Value("HEALTHCHECKS_OFF"));
+  EXPECT_TRUE(b.find("node_id")->is_string());
+  EXPECT_EQ(call("GET", "/upstreams/nope/health").status, 404);
+}
+
 TEST_F(Entities, TargetPutWithNewUuidCreatesIt) {
   create("/upstreams", R"({"name":"up1"})");
   const std::string id = "6f2d1b7e-3f5c-4c7a-9d1e-2b3c4d5e6f71";
