@@ -8,11 +8,19 @@ function(kongdb_add_library name)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
-# kongdb_add_test(NAME SOURCES ... DEPS ...): a GoogleTest binary registered with ctest.
+# kongdb_add_test(NAME SOURCES ... DEPS ... [SERIAL gtest-filter]): a GoogleTest binary
+# registered with ctest. Tests matching SERIAL run alone (ctest RUN_SERIAL): they disturb
+# shared servers, e.g. by restarting PostgreSQL.
 function(kongdb_add_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "" "SERIAL" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/test)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  if(ARG_SERIAL)
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_FILTER "-${ARG_SERIAL}")
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST TEST_FILTER "${ARG_SERIAL}"
+                         PROPERTIES RUN_SERIAL TRUE)
+  else()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST)
+  endif()
 endfunction()

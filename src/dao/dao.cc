@@ -442,11 +442,16 @@ Result<std::optional<Value>> DAO::select(const Value& pk_or_entity, const Value&
 }
 
 Result<Page> DAO::page(std::optional<int64_t> size, std::optional<std::string> offset, const Value& options) {
+  return page_via([&](int64_t n, const strategy::QueryOptions& q) { return strategy_->page(n, offset, q); }, size,
+                  options);
+}
+
+Result<Page> DAO::page_via(const PageFetch& fetch, std::optional<int64_t> size, const Value& options,
+                           std::string_view unique_field, const Value& unique_value) {
   Impl impl{*this};
-  auto o = impl.options(options);
+  auto o = unique_field.empty() ? impl.options(options) : impl.unique_keyed(unique_field, unique_value, options);
   if (!o) return o.error();
-  return impl.page_with(
-      [&](int64_t n, const strategy::QueryOptions& q) { return strategy_->page(n, offset, q); }, size, options, *o);
+  return impl.page_with(fetch, size, options, *o);
 }
 
 RowIterator DAO::each(std::optional<int64_t> size, const Value& options) {

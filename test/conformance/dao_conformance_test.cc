@@ -12,6 +12,7 @@
 
 #include "kongdb/core/error.h"
 #include "kongdb/core/json.h"
+#include "kongdb/dao/tags.h"
 #include "kongdb/migrations/migrations.h"
 #include "kongdb/schema/schema.h"
 
@@ -980,6 +981,93 @@ TEST_P(DaoConformance, PageFiltersByTagsWithAndOr) {
   EXPECT_EQ(names(R"({"tags":["red","green"],"tags_cond":"and"})"), (std::set<std::string>{}));
   EXPECT_EQ(names(R"({"tags":["nope"]})"), (std::set<std::string>{}));
   EXPECT_EQ(names("{}"), (std::set<std::string>{"a", "b", "c", "d"}));
+}
+
+// --- the tags index (Kong's tags table and /tags) ---
+
+namespace {
+// Every (tag, entity_name, entity_id) triple, walking pages of `size`.
+std::set<std::string> tag_triples(dao::TagsDAO& tags, int64_t size, const std::string& only_tag = {}) {
+  std::set<std::string> out;
+  std::optional<std::string> offset;
+  int pages = 0;
+  do {
+    auto p = only_tag.empty() ? tags.page(size, offset) : tags.page_by_tag(only_tag, size, offset);
+    EXPECT_TRUE(Ok(p));
+    if (!p || ++pages > 100) break;
+    EXPECT_LE(static_cast<int64_t>(p->rows.size()), size);
+    for (const Value& row : p->rows) {
+      out.insert(str(row, "tag") + " " + str(row, "entity_name") + " " + str(row, "entity_id"));
+    }
+    offset = p->offset;
+  } while (offset);
+  return out;
+}
+}  // namespace
+
+TEST_P(DaoConformance, TagsIndexListsEveryTagOfEveryTaggedEntityAcrossPages) {
+  auto& tags = dynamic_cast<dao::TagsDAO&>(dao("tags"));
+  Value a = insert_ok("services", J(R"({"name":"a","host":"example.com","tags":["red","blue"]})"));
+  Value c = insert_ok("consumers", J(R"({"username":"c","tags":["red"]})"));
+  insert_ok("services", J(R"({"name":"untagged","host":"example.com"})"));
+  const std::set<std::string> want{"red services " + str(a, "id"), "blue services " + str(a, "id"),
+                                   "red consumers " + str(c, "id")};
+  for (int64_t size : {1, 2, 3, 100}) EXPECT_EQ(tag_triples(tags, size), want) << "page size " << size;
+  EXPECT_EQ(tag_triples(tags, 1, "red"),
+            (std::set<std::string>{"red services " + str(a, "id"), "red consumers " + str(c, "id")}));
+  EXPECT_EQ(tag_triples(tags, 10, "nope"), std::set<std::string>{});
+}
+
+TEST_P(DaoConformance, TagsIndexFollowsUpdatesDeletesCascadesAndTruncates) {
+  auto& tags = dynamic_cast<dao::TagsDAO&>(dao("tags"));
+  Value s = insert_ok("services", J(R"({"name":"s","host":"example.com","tags":["old"]})"));
+  Value r = insert_ok("routes", Value::object({{"paths", Value::array({"/x"})}, {"service", id_of(s)},
+                                               {"tags", Value::array({"route-tag"})}}));
+  ASSERT_OK(dao("services").update(id_of(s), J(R"({"tags":["new","newer"]})")));
+  EXPECT_EQ(tag_triples(tags, 10), (std::set<std::string>{"new services " + str(s, "id"),
+                                                          "newer services " + str(s, "id"),
+                                                          "route-tag routes " + str(r, "id")}));
+  ASSERT_OK(dao("services").update(id_of(s), J(R"({"port":81})")));  // tags untouched
+  EXPECT_EQ(tag_triples(tags, 10, "new").size(), 1u);
+  ASSERT_OK(dao("services").update(id_of(s), J(R"({"tags":[]})")));
+  EXPECT_EQ(tag_triples(tags, 10), (std::set<std::string>{"route-tag routes " + str(r, "id")}));
+  ASSERT_OK(dao("services").upsert(id_of(s), J(R"({"name":"s","host":"example.com","tags":["upserted"]})")));
+  EXPECT_EQ(tag_triples(tags, 10, "upserted").size(), 1u);
+
+  ASSERT_OK(dao("routes").remove(id_of(r)));
+  ASSERT_OK(dao("services").remove(id_of(s)));
+  EXPECT_EQ(tag_triples(tags, 10), std::set<std::string>{});
+
+  // Deleting a consumer cascades to its credentials; both leave the index.
+  Value c = insert_ok("consumers", J(R"({"username":"owner","tags":["consumer-tag"]})"));
+  Value k = insert_ok("keyauth_credentials", Value::object({{"consumer", id_of(c)}, {"key", "k1"},
+                                                            {"tags", Value::array({"cred-tag"})}}));
+  EXPECT_EQ(tag_triples(tags, 10, "cred-tag"), (std::set<std::string>{"cred-tag keyauth_credentials " + str(k, "id")}));
+  ASSERT_OK(dao("consumers").remove(id_of(c)));
+  EXPECT_EQ(tag_triples(tags, 10), std::set<std::string>{});
+
+  insert_ok("consumers", J(R"({"username":"t","tags":["gone-with-truncate"]})"));
+  ASSERT_OK(dao("consumers").truncate());
+  EXPECT_EQ(tag_triples(tags, 10), std::set<std::string>{});
+}
+
+TEST_P(DaoConformance, TagsIndexRefusesWritesAndBadTagsOrOffsets) {
+  auto& tags = dynamic_cast<dao::TagsDAO&>(dao("tags"));
+  auto ins = tags.insert(J(R"({"tag":"x","entity_name":"services","entity_id":"a4a6d1a3-4b8a-4c3b-9e44-3fb2f9f4a0a1"})"));
+  ASSERT_FALSE(ins);
+  EXPECT_EQ(ins.error().code, ErrorCode::SchemaViolation);
+  EXPECT_EQ(ins.error().fields, J(R"({"tags":"does not support insert/upsert/update/delete operations"})"));
+
+  auto bad_tag = tags.page_by_tag("a,b", 10);
+  ASSERT_FALSE(bad_tag);
+  EXPECT_EQ(bad_tag.error().code, ErrorCode::InvalidUnique);
+
+  auto bad_offset = tags.page(10, std::string("garbage!"));
+  ASSERT_FALSE(bad_offset);
+  EXPECT_EQ(bad_offset.error().code, ErrorCode::InvalidOffset);
+  auto bad_size = tags.page(0);
+  ASSERT_FALSE(bad_size);
+  EXPECT_EQ(bad_size.error().code, ErrorCode::InvalidSize);
 }
 
 TEST_P(DaoConformance, PageForListsTheRoutesOfAService) {

@@ -122,6 +122,12 @@ class DAO {
   /// True when after_write writes other rows, so the write needs a transaction of its own.
   virtual bool writes_related_rows() const { return false; }
 
+  using PageFetch = std::function<Result<strategy::Page>(int64_t size, const strategy::QueryOptions&)>;
+  /// page()'s option and size checks and row processing around a custom storage read. With a
+  /// `unique_field`, `unique_value` is first checked as select_by would check it.
+  Result<Page> page_via(const PageFetch& fetch, std::optional<int64_t> size, const Value& options,
+                        std::string_view unique_field = {}, const Value& unique_value = {});
+
   DB& db_;
   const schema::Schema& schema_;
   std::unique_ptr<strategy::Strategy> strategy_;

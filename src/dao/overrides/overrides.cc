@@ -1,4 +1,4 @@
-// Ports of kong/db/dao/{targets,certificates,plugins,ca_certificates}.lua.
+// Ports of kong/db/dao/{targets,certificates,plugins,ca_certificates,tags}.lua.
 #include "dao/overrides/overrides.h"
 
 #include <algorithm>
@@ -6,10 +6,17 @@
 
 #include "kongdb/core/error.h"
 #include "kongdb/dao/db.h"
+#include "kongdb/dao/tags.h"
 #include "schema/net.h"
 
 namespace kongdb::dao {
 namespace {
+
+// Kong's tags DAO refuses every write with this schema violation.
+Error tags_are_read_only() {
+  return errors::schema_violation(
+      Value::object({{"tags", "does not support insert/upsert/update/delete operations"}}));
+}
 
 bool contains_string(const Value& list, const std::string& s) {
   if (!list.is_array()) return false;
@@ -208,7 +215,21 @@ class CertificatesDAO final : public DAO {
 
 }  // namespace
 
+Result<Page> TagsDAO::page_by_tag(const std::string& tag, std::optional<int64_t> size,
+                                  std::optional<std::string> offset, const Value& options) {
+  return page_via(
+      [&](int64_t n, strategy::QueryOptions q) {
+        q.tags = strategy::TagsFilter{{tag}, strategy::TagsCond::Or};
+        return strategy_->page(n, offset, q);
+      },
+      size, options, "tag", Value(tag));
+}
+
+Result<Value> TagsDAO::before_write(Value, const Value*) { return tags_are_read_only(); }
+Result<void> TagsDAO::before_delete(const Value&) { return tags_are_read_only(); }
+
 std::unique_ptr<DAO> make_dao(DB& db, const schema::Schema& schema, std::unique_ptr<strategy::Strategy> strategy) {
+  if (schema.name == "tags") return std::make_unique<TagsDAO>(db, schema, std::move(strategy));
   if (schema.name == "targets") return std::make_unique<TargetsDAO>(db, schema, std::move(strategy));
   if (schema.name == "plugins") return std::make_unique<PluginsDAO>(db, schema, std::move(strategy));
   if (schema.name == "ca_certificates") return std::make_unique<CaCertificatesDAO>(db, schema, std::move(strategy));

@@ -9,14 +9,20 @@
 
 namespace kongdb::strategy::common {
 
-std::string ident(std::string_view name) {
-  std::string out = "\"";
-  for (char c : name) {
-    if (c == '"') out += '"';
+namespace {
+std::string quoted(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    if (c == quote) out += quote;
     out += c;
   }
-  return out + "\"";
+  return out + quote;
 }
+}  // namespace
+
+std::string ident(std::string_view name) { return quoted(name, '"'); }
+
+std::string string_literal(std::string_view text) { return quoted(text, '\''); }
 
 std::string encode_offset(Array keys) {
   return base64::encode(json::encode(Value(std::move(keys))));

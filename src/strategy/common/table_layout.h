@@ -144,6 +144,8 @@ std::vector<Param> field_params(const FieldMap<Kind>& f, const Value& v, ToParam
 
 /// SQL identifier quoting ("a""b").
 std::string ident(std::string_view name);
+/// SQL string literal quoting ('a''b'), for DDL where parameters cannot be bound.
+std::string string_literal(std::string_view text);
 
 /// Offset tokens: unpadded base64 of the JSON array of the last row's pk values.
 std::string encode_offset(Array keys);

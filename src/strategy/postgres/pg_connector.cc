@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "kongdb/strategy/postgres.h"
+#include "strategy/common/tags_index.h"
 #include "strategy/postgres/pg_internal.h"
 #include "strategy/postgres/pg_strategy.h"
 
@@ -30,6 +31,7 @@ class PostgresConnector final : public Connector {
     auto exists = table_exists(layout.table);
     if (!exists) return exists.error();
     if (!*exists) return db_error("no such table: " + layout.table);
+    if (common::is_tags_index(schema)) return make_tags_index(db_);
     return std::unique_ptr<Strategy>(std::make_unique<PostgresStrategy>(db_, std::move(layout)));
   }
 
@@ -123,6 +125,8 @@ class PostgresConnector final : public Connector {
       q.add("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()");
       auto rows = run(q);
       if (!rows) return rows.error();
+      // The tags trigger function goes with the tables (a fresh bootstrap recreates it).
+      if (auto r = db_->exec("DROP FUNCTION IF EXISTS sync_tags() CASCADE"); !r) return r;
       if (rows->rows.empty()) return {};
       // One statement with CASCADE: order does not matter, restrict constraints go with it.
       std::string drop = "DROP TABLE IF EXISTS ";

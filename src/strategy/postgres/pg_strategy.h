@@ -62,4 +62,7 @@ class PostgresStrategy final : public Strategy {
   Statements sql_;  // refers to layout_, declared after it
 };
 
+/// The read-only "tags" entity over the tags index table (pg_tags.cc).
+std::unique_ptr<Strategy> make_tags_index(std::shared_ptr<Db> db);
+
 }  // namespace kongdb::strategy::postgres

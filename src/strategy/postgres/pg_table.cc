@@ -10,6 +10,7 @@
 
 #include "kongdb/core/base64.h"
 #include "kongdb/core/json.h"
+#include "strategy/common/tags_index.h"
 #include "strategy/postgres/pg_internal.h"
 
 namespace kongdb::strategy::postgres {
@@ -300,7 +301,35 @@ void bind_col(Sql& q, Param p, ColKind kind) {
   }
 }
 
+// Kong's tags table and its trigger function (same names, so a Kong plugin migration that
+// attaches sync_tags() to its own table works unchanged). Written for kongdb.
+static std::vector<std::string> tags_index_ddl() {
+  return {
+      "CREATE TABLE IF NOT EXISTS \"tags\" (\"entity_id\" UUID PRIMARY KEY, \"entity_name\" TEXT, "
+      "\"tags\" TEXT[])",
+      "CREATE INDEX IF NOT EXISTS \"tags_entity_name_idx\" ON \"tags\" (\"entity_name\")",
+      "CREATE INDEX IF NOT EXISTS \"tags_tags_idx\" ON \"tags\" USING GIN (\"tags\")",
+      R"SQL(CREATE OR REPLACE FUNCTION sync_tags() RETURNS TRIGGER LANGUAGE plpgsql AS $body$
+BEGIN
+  IF TG_OP = 'TRUNCATE' THEN
+    DELETE FROM tags WHERE entity_name = TG_TABLE_NAME;
+    RETURN NULL;
+  ELSIF TG_OP = 'DELETE' THEN
+    DELETE FROM tags WHERE entity_id = OLD.id;
+    RETURN OLD;
+  ELSIF NEW.tags IS NULL OR cardinality(NEW.tags) = 0 THEN
+    DELETE FROM tags WHERE entity_id = NEW.id;
+  ELSE
+    INSERT INTO tags (entity_id, entity_name, tags) VALUES (NEW.id, TG_TABLE_NAME, NEW.tags)
+      ON CONFLICT (entity_id) DO UPDATE SET tags = EXCLUDED.tags;
+  END IF;
+  RETURN NEW;
+END
+$body$)SQL"};
+}
+
 std::vector<std::string> Statements::create() const {
+  if (l_.entity == common::kTagsTable) return tags_index_ddl();
   const std::string t = ident(l_.table);
   std::string sql = "CREATE TABLE IF NOT EXISTS " + t + " (";
   bool first = true;
@@ -346,6 +375,14 @@ std::vector<std::string> Statements::create() const {
   if (l_.ttl) {
     out.push_back("CREATE INDEX IF NOT EXISTS " + ident(pg_name(l_.table + "_ttl_idx")) + " ON " + t +
                   " (\"ttl\")");
+  }
+  if (l_.tags && l_.pk_columns == std::vector<std::string>{"id"}) {
+    for (auto& stmt : tags_index_ddl()) out.push_back(std::move(stmt));
+    out.push_back("CREATE OR REPLACE TRIGGER " + ident(pg_name(l_.table + "_sync_tags_trigger")) +
+                  " AFTER INSERT OR UPDATE OF \"tags\" OR DELETE ON " + t +
+                  " FOR EACH ROW EXECUTE FUNCTION sync_tags()");
+    out.push_back("CREATE OR REPLACE TRIGGER " + ident(pg_name(l_.table + "_sync_tags_truncate")) +
+                  " AFTER TRUNCATE ON " + t + " FOR EACH STATEMENT EXECUTE FUNCTION sync_tags()");
   }
   return out;
 }

@@ -7,6 +7,7 @@
 
 #include "kongdb/core/json.h"
 #include "kongdb/strategy/sqlite.h"
+#include "strategy/common/tags_index.h"
 #include "strategy/sqlite/sqlite_internal.h"
 #include "strategy/sqlite/sqlite_strategy.h"
 
@@ -45,6 +46,7 @@ class SqliteConnector final : public Connector {
     auto exists = table_exists(layout.table);
     if (!exists) return exists.error();
     if (!*exists) return db_error("no such table: " + layout.table);
+    if (common::is_tags_index(schema)) return make_tags_index(db_);
     return std::unique_ptr<Strategy>(std::make_unique<SqliteStrategy>(db_, std::move(layout)));
   }
 

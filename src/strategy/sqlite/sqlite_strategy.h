@@ -68,4 +68,7 @@ class SqliteStrategy final : public Strategy {
   Statements sql_;  // refers to layout_, declared after it
 };
 
+/// The read-only "tags" entity over the tags index table (sqlite_tags.cc).
+std::unique_ptr<Strategy> make_tags_index(std::shared_ptr<Db> db);
+
 }  // namespace kongdb::strategy::sqlite

@@ -7,6 +7,7 @@
 
 #include "kongdb/core/base64.h"
 #include "kongdb/core/json.h"
+#include "strategy/common/tags_index.h"
 #include "strategy/sqlite/sqlite_internal.h"
 
 namespace kongdb::strategy::sqlite {
@@ -182,7 +183,29 @@ Result<std::vector<Param>> decode_offset(const Layout& l, const std::string& tok
 
 // --- statements ---
 
+// Kong's tags table, kept by triggers on every table with tags (entity_id is the row's id).
+// The trigger bodies resolve "tags" when they fire, so the table is created with each feeder.
+static std::vector<std::string> tags_index_ddl(const Layout& l) {
+  std::vector<std::string> out{
+      "CREATE TABLE IF NOT EXISTS \"tags\" (\"entity_id\" TEXT PRIMARY KEY, "
+      "\"entity_name\" TEXT NOT NULL, \"tags\" TEXT NOT NULL) WITHOUT ROWID"};
+  if (l.entity == common::kTagsTable || !l.tags || l.pk_columns != std::vector<std::string>{"id"}) return out;
+  const std::string t = ident(l.table);
+  const std::string name = common::string_literal(l.table);
+  const std::string has_tags = "NEW.\"tags\" IS NOT NULL AND json_array_length(NEW.\"tags\") > 0";
+  out.push_back("CREATE TRIGGER IF NOT EXISTS " + ident(l.table + "_tags_insert") + " AFTER INSERT ON " + t +
+                " WHEN " + has_tags + " BEGIN INSERT OR REPLACE INTO \"tags\" VALUES (NEW.\"id\", " + name +
+                ", NEW.\"tags\"); END");
+  out.push_back("CREATE TRIGGER IF NOT EXISTS " + ident(l.table + "_tags_update") + " AFTER UPDATE OF \"tags\" ON " +
+                t + " BEGIN DELETE FROM \"tags\" WHERE \"entity_id\" = OLD.\"id\"; INSERT INTO \"tags\" SELECT NEW.\"id\", " +
+                name + ", NEW.\"tags\" WHERE " + has_tags + "; END");
+  out.push_back("CREATE TRIGGER IF NOT EXISTS " + ident(l.table + "_tags_delete") + " AFTER DELETE ON " + t +
+                " BEGIN DELETE FROM \"tags\" WHERE \"entity_id\" = OLD.\"id\"; END");
+  return out;
+}
+
 std::vector<std::string> Statements::create() const {
+  if (l_.entity == common::kTagsTable) return tags_index_ddl(l_);
   const std::string t = ident(l_.table);
   std::string sql = "CREATE TABLE IF NOT EXISTS " + t + " (";
   bool first = true;
@@ -221,6 +244,9 @@ std::vector<std::string> Statements::create() const {
   if (l_.ttl) {
     out.push_back("CREATE INDEX IF NOT EXISTS " + ident(l_.table + "_ttl_idx") + " ON " + t +
                   " (\"ttl\")");
+  }
+  if (l_.tags) {
+    for (auto& stmt : tags_index_ddl(l_)) out.push_back(std::move(stmt));
   }
   return out;
 }

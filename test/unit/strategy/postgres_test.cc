@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <libpq-fe.h>
+
 #include "kongdb/core/base64.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/schema/schema.h"
@@ -29,7 +31,8 @@ namespace {
 const std::map<std::string, std::string> kEnv = [] {
   std::map<std::string, std::string> m;
   for (const char* name : {"KONG_PG_HOST", "KONG_PG_PORT", "KONG_PG_USER", "KONG_PG_PASSWORD",
-                           "KONG_PG_DATABASE", "KONGDB_PG_STOP", "KONGDB_PG_START"}) {
+                           "KONG_PG_DATABASE", "KONGDB_PG_STOP", "KONGDB_PG_START",
+                           "KONGDB_PG_REPLICA_PORT"}) {
     if (const char* v = std::getenv(name); v && *v) m[name] = v;
   }
   return m;
@@ -100,8 +103,12 @@ class PostgresTest : public ::testing::Test {
     tokens_s_ = strategy_for(tokens_);
   }
 
-  std::unique_ptr<Connector> open(int pool_size) {
+  std::unique_ptr<Connector> open(int pool_size, int replica_port = 0) {
     PostgresOptions opts;
+    if (replica_port > 0) {
+      opts.ro_host = env("KONG_PG_HOST");
+      opts.ro_port = replica_port;
+    }
     opts.host = env("KONG_PG_HOST");
     if (const char* port = env("KONG_PG_PORT")) opts.port = std::atoi(port);
     if (const char* user = env("KONG_PG_USER")) opts.user = user;
@@ -386,6 +393,80 @@ TEST_F(PostgresTest, ReconnectsAfterTheServerRestarts) {
   ASSERT_TRUE(up) << up.error().to_string();
   EXPECT_TRUE(*up);
   EXPECT_TRUE(parents_s_->insert(parent(3, "after"), ws()));
+}
+
+// A superuser session on the replica, to pause and resume its WAL replay.
+class ReplicaControl {
+ public:
+  explicit ReplicaControl(int port) {
+    std::string conninfo = std::string("host=") + env("KONG_PG_HOST") + " port=" + std::to_string(port) +
+                           " user=postgres dbname=" + (env("KONG_PG_DATABASE") ? env("KONG_PG_DATABASE") : "kong");
+    conn_ = PQconnectdb(conninfo.c_str());
+  }
+  ~ReplicaControl() {
+    run("SELECT pg_wal_replay_resume()");
+    PQfinish(conn_);
+  }
+  bool ok() const { return PQstatus(conn_) == CONNECTION_OK; }
+  std::string run(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    std::string out = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    PQclear(r);
+    return out;
+  }
+  // Replication is asynchronous: wait (bounded) until the replica has replayed what `ready` checks.
+  template <class Pred>
+  static bool eventually(Pred ready) {
+    for (int i = 0; i < 300; ++i) {
+      if (ready()) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+  }
+
+ private:
+  PGconn* conn_;
+};
+
+TEST_F(PostgresTest, PlainReadsGoToTheReplicaWhileWritesAndTransactionsUseThePrimary) {
+  const char* port = env("KONGDB_PG_REPLICA_PORT");
+  if (!port) GTEST_SKIP() << "KONGDB_PG_REPLICA_PORT is not set (scripts/with_postgres.sh starts a replica)";
+  ReplicaControl replica(std::atoi(port));
+  ASSERT_TRUE(replica.ok());
+  ASSERT_TRUE(ReplicaControl::eventually(
+      [&] { return replica.run("SELECT to_regclass('" + schema_ + ".parents') IS NOT NULL") == "t"; }));
+
+  auto conn = open(2, std::atoi(port));
+  ASSERT_TRUE(conn);
+  auto st = conn->strategy_for(parents_);
+  ASSERT_TRUE(st);
+  Strategy* parents = st->get();
+
+  // With replay paused the replica cannot have the new row: a read that finds it used the primary.
+  replica.run("SELECT pg_wal_replay_pause()");
+  ASSERT_TRUE(ReplicaControl::eventually([&] { return replica.run("SELECT pg_get_wal_replay_pause_state()") == "paused"; }));
+  auto inserted = parents->insert(parent(1, "fresh"), ws());
+  ASSERT_TRUE(inserted) << inserted.error().to_string();
+
+  auto plain = parents->select(id_of(uuid_n(1)), ws());
+  ASSERT_TRUE(plain) << plain.error().to_string();
+  EXPECT_FALSE(*plain) << "a plain read outside a transaction should have gone to the paused replica";
+
+  bool seen_in_transaction = false;
+  auto tx = conn->transaction([&]() -> Result<void> {
+    auto r = parents->select(id_of(uuid_n(1)), ws());
+    if (!r) return r.error();
+    seen_in_transaction = r->has_value();
+    return {};
+  });
+  ASSERT_TRUE(tx) << tx.error().to_string();
+  EXPECT_TRUE(seen_in_transaction) << "reads inside a transaction belong on the primary";
+
+  replica.run("SELECT pg_wal_replay_resume()");
+  EXPECT_TRUE(ReplicaControl::eventually([&] {
+    auto r = parents->select(id_of(uuid_n(1)), ws());
+    return r && r->has_value();
+  }));
 }
 
 }  // namespace
