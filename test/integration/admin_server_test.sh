@@ -28,7 +28,7 @@ start_kongdb() {
   env "$@" "$KONGDB" start >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pid=$!
   pids+=("$pid")
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     kill -0 "$pid" 2>/dev/null || return 1
     env "$@" "$KONGDB" health >/dev/null 2>&1 && return 0
     sleep 0.1

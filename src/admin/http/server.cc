@@ -70,6 +70,17 @@ struct Worker {
   std::optional<asio::steady_timer> drain_timer;
 };
 
+/// "content-type" -> "Content-Type": handlers use lower-case names; clients see nginx's casing.
+std::string canonical_name(std::string_view name) {
+  std::string out(name);
+  bool word_start = true;
+  for (char& c : out) {
+    if (word_start && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    word_start = c == '-';
+  }
+  return out;
+}
+
 template <class Stream>
 constexpr bool kIsTls = !std::is_same_v<Stream, beast::tcp_stream>;
 
@@ -299,7 +310,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         continue;  // framing belongs to the transport
       if (h.name == "server") has_server = true;
       if (h.name == "date") has_date = true;
-      res.insert(h.name, h.value);
+      res.insert(canonical_name(h.name), h.value);
     }
     if (!has_server) res.set(http::field::server, server_.options.server_header);
     if (!has_date) res.set(http::field::date, http_support::http_date(std::chrono::system_clock::now()));
