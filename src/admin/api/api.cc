@@ -54,8 +54,7 @@ std::string allowed_methods(const Route& route) {
 Api::Api(std::shared_ptr<Shared> shared, std::unique_ptr<dao::DB> db)
     : shared_(std::move(shared)), db_(std::move(db)) {
   for (const schema::Schema* s : registry().all()) {
-    // The tags index is read-only: only its hand-written GET routes exist.
-    if (s->generate_admin_api.value_or(true) && s->name != "tags") add_entity_routes(*s);
+    if (s->generate_admin_api.value_or(true)) add_entity_routes(*s);
   }
   add_special_entity_routes(*this);
   add_info_routes(*this);

@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "admin/api/api_internal.h"
-#include "kongdb/core/base64.h"
+#include "kongdb/dao/tags.h"
 #include "kongdb/core/json.h"
 #include "kongdb/schema/schema_json.h"
 
@@ -157,71 +157,6 @@ Response validate_entity(Api& api, Call& call, const std::string& name) {
   return validate_against(dao->schema(), call.post_args);
 }
 
-// The entities listed by /tags: every exported one with a `tags` field.
-std::vector<const Schema*> tagged_entities(const Api& api) {
-  std::vector<const Schema*> out;
-  for (const Schema* s : api.registry().all()) {
-    if (s->name != "tags" && s->field("tags") && s->generate_admin_api.value_or(true)) out.push_back(s);
-  }
-  return out;
-}
-
-// /tags and /tags/{tag}: walks the tagged entities in registration order, one DAO page at a
-// time; the offset names the entity and the DAO offset inside it.
-Response tags_page(Api& api, Call& call, const std::optional<std::string>& tag) {
-  Value args = call.uri_args;
-  auto size = page_size(args);
-  if (!size) return error_response(api, size.error());
-  const int64_t limit = size->value_or(100);
-  size_t index = 0;
-  std::optional<std::string> inner;
-  if (const Value* o = args.find("offset"); o && !o->is_null()) {
-    const std::string raw = o->is_string() ? o->as_string() : std::string();
-    auto text = base64::decode(raw);
-    if (!text) return error_response(api, errors::invalid_offset(raw, "bad base64 encoding"));
-    auto parsed = json::parse(*text);
-    const bool shaped = parsed && parsed->is_array() && parsed->as_array().size() == 2 &&
-                        parsed->as_array()[0].is_integer() && parsed->as_array()[0].as_integer() >= 0 &&
-                        (parsed->as_array()[1].is_string() || parsed->as_array()[1].is_null());
-    if (!shaped) return error_response(api, errors::invalid_offset(raw, "bad json encoding"));
-    index = static_cast<size_t>(parsed->as_array()[0].as_integer());
-    if (parsed->as_array()[1].is_string()) inner = parsed->as_array()[1].as_string();
-  }
-  const auto entities = tagged_entities(api);
-  Value data = Value::array();
-  Value options = Value::object();
-  if (tag) options = Value::object({{"tags", Value::array({*tag})}});
-  int64_t collected = 0;
-  while (collected < limit && index < entities.size()) {
-    const Schema& s = *entities[index];
-    auto page = api.db()[s.name].page(limit - collected, inner, options);
-    if (!page) return error_response(api, page.error());
-    for (const Value& row : page->rows) {
-      const Value* id = row.find(s.primary_key.empty() ? "id" : s.primary_key.front());
-      const Value* tags = row.find("tags");
-      if (!id || !tags || !tags->is_array()) continue;
-      for (const Value& t : tags->as_array()) {
-        if (tag && !(t.is_string() && t.as_string() == *tag)) continue;
-        data.as_array().push_back(Value::object({{"entity_name", s.name}, {"entity_id", *id}, {"tag", t}}));
-      }
-      ++collected;
-    }
-    inner = page->offset;
-    if (!inner) ++index;
-  }
-  Value body = Value::object({{"data", std::move(data)}});
-  if (index < entities.size()) {
-    const std::string offset =
-        base64::encode(json::encode(Value::array({static_cast<long long>(index), inner ? Value(*inner) : Value()})));
-    const std::string prefix = tag ? "/tags/" + escape_uri(*tag) : std::string("/tags");
-    body.as_object().set("next", prefix + "?offset=" + escape_uri(offset));
-    body.as_object().set("offset", offset);
-  } else {
-    body.as_object().set("next", Value());
-  }
-  return json_response(200, body);
-}
-
 // Kong's /endpoints order: segment by segment ('/' sorts before every other byte).
 bool endpoint_less(const std::string& a, const std::string& b) {
   auto key = [](std::string s) {
@@ -341,9 +276,23 @@ void add_info_routes(Api& api) {
     };
   }
 
-  // The tags index is read-only and computed from the tagged entities.
-  api.route("/tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, std::nullopt); };
-  api.route("/tags/:tags", nullptr).methods["GET"] = [](Api& a, Call& call) { return tags_page(a, call, call.params[0]); };
+  // Kong's tags.lua: the entities carrying one tag (GET /tags itself is the generated collection).
+  api.route("/tags/:tags", api.registry().get("tags")).methods["GET"] = [](Api& a, Call& call) -> Response {
+    auto* tags = dynamic_cast<dao::TagsDAO*>(a.db().dao("tags"));
+    if (!tags) return not_found();
+    Value args = call.uri_args;
+    auto size = page_size(args);
+    if (!size) return error_response(a, size.error());
+    std::optional<std::string> offset;
+    if (const Value* o = args.find("offset"); o && !o->is_null()) {
+      if (!o->is_string()) return error_response(a, errors::invalid_offset("", "must be a string"));
+      offset = o->as_string();
+    }
+    const Value options = Value::object(
+        {{"pagination", Value::object({{"page_size", 100}, {"max_page_size", 1000}})}});
+    return page_response(a, tags->page_by_tag(call.params[0], *size, offset, options),
+                         "/tags/" + escape_uri(call.params[0]) + "?offset=", "");
+  };
 }
 
 }  // namespace kongdb::admin::api

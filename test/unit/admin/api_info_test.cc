@@ -169,7 +169,7 @@ TEST_F(Info, EnabledPluginsListsTheBundledOnes) {
   EXPECT_NE(std::find(names.begin(), names.end(), Value("key-auth")), names.end());
 }
 
-TEST_F(Info, TagsListEveryTaggedEntityAndFilterByTag) {
+TEST_F(Info, TagsListEveryTaggedEntityFilterByTagAndRefuseWrites) {
   create("/services", R"({"name":"s1","host":"example.com","tags":["blue","red"]})");
   create("/consumers", R"({"username":"c1","tags":["blue"]})");
   Value all = body(call("GET", "/tags"));
@@ -177,7 +177,10 @@ TEST_F(Info, TagsListEveryTaggedEntityAndFilterByTag) {
   Value blue = body(call("GET", "/tags/blue"));
   ASSERT_EQ(blue.find("data")->as_array().size(), 2u);
   for (const Value& row : blue.find("data")->as_array()) EXPECT_EQ(*row.find("tag"), Value("blue"));
-  EXPECT_EQ(call("POST", "/tags", "{}").status, 405);
+  Response write = call("POST", "/tags", R"({"tag":"x","entity_name":"services","entity_id":"6f2d1b7e-3f5c-4c7a-9d1e-2b3c4d5e6f70"})");
+  EXPECT_EQ(write.status, 400);
+  EXPECT_EQ(*body(write).find("fields"),
+            Value::object({{"tags", "does not support insert/upsert/update/delete operations"}}));
 }
 
 TEST_F(Info, TagsPaginate) {
