@@ -87,6 +87,8 @@ int run_start(const Config& config, std::ostream& err) {
 
   // SIGINT/SIGTERM are taken by sigwait below; blocked before any thread starts so workers
   // inherit the mask and never receive them.
+  // A closed stdout (access log piped to a pager that quit) must not kill the server.
+  signal(SIGPIPE, SIG_IGN);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);

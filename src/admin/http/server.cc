@@ -285,6 +285,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   /// A request that cannot be read: answer `status` (0: none) and close.
   void fail(int status) {
     if (status == 0) return close_now();
+    linger_ = true;
     set_state(ConnectionState::Writing);
     if (parser_ && parser_->is_header_done()) {
       log_.method = std::string(parser_->get().method_string());
@@ -338,7 +339,12 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
     }
     response_.reset();
     if (ec) return close_now();
-    if (!keep_alive_) return linger_and_close();
+    if (!keep_alive_) {
+      // Linger only when the client may still be sending (an unread body, pipelined bytes):
+      // closing then would reset the connection before it reads our answer.
+      if (linger_ || buffer_.size() > 0) return linger_and_close();
+      return close_now();
+    }
     wait_for_request();
   }
 
@@ -387,6 +393,7 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
   ConnectionState state_ = ConnectionState::Closed;
   bool keep_alive_ = false;
   bool closed_ = false;
+  bool linger_ = false;
   LogFields log_;
   char discard_buffer_[4096];
 };
