@@ -1,7 +1,6 @@
 // The handler factory, the route table generated from the registry and request dispatch
 // (Kong's kong/api/init.lua, endpoints.lua generate_endpoints and api_helpers routing).
 #include <algorithm>
-#include <sstream>
 #include <utility>
 
 #include "admin/api/api_internal.h"

@@ -83,6 +83,7 @@ class Api {
   dao::DB& db() { return *db_; }
   const schema::EntityRegistry& registry() const { return db_->registry(); }
   Shared& shared() { return *shared_; }
+  const Shared& shared() const { return *shared_; }
   const std::vector<Route>& routes() const { return routes_; }
   void log(const std::string& line) const;
   /// The route for `pattern`, created on first use (later definitions add or replace methods,

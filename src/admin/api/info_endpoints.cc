@@ -124,7 +124,7 @@ int64_t resident_bytes() {
 // The plugins the configuration enables: every bundled one for "bundled", else those named.
 std::vector<std::string> enabled_plugin_names(const Api& api) {
   const auto all = api.registry().plugin_names();
-  const auto& wanted = const_cast<Api&>(api).shared().config.plugins;
+  const auto& wanted = api.shared().config.plugins;
   const bool bundled = std::find(wanted.begin(), wanted.end(), "bundled") != wanted.end();
   std::vector<std::string> out;
   for (const auto& n : all) {
