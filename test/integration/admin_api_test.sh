@@ -221,6 +221,16 @@ run_suite() {
   req GET /targets
   expect "/targets is deactivated" 404
 
+  # --- concurrent upserts by id, as decK sends them (--parallelism 10) ---
+  codes=$(for i in $(seq 1 50); do printf '00000000-0000-4000-8000-%012d\n' "$i"; done |
+    xargs -P10 -I{} curl -s -o /dev/null -w '%{http_code}\n' -X PUT \
+      -H 'Content-Type: application/json' -d '{"host":"p-{}.example","tags":["parallel"]}' \
+      "$base/services/{}" | sort | uniq -c | tr -s ' ')
+  req GET '/services?tags=parallel&size=1000'
+  if [ "$codes" = " 50 200" ]; then passes=$((passes + 1)); else
+    echo "FAIL [$label] parallel PUTs: $codes"; failures=$((failures + 1)); fi
+  expect "parallel PUTs all stored" 200 'len(d["data"])==50'
+
   # --- certificates addressed by SNI ---
   openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=example.com -days 2 \
     -keyout "$tmp/key.pem" -out "$tmp/cert.pem" >/dev/null 2>&1
