@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/lua_command.h"
+#include "cli/start_command.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"kongdb: Kong's datastore layer, standalone"};
@@ -105,6 +106,16 @@ int main(int argc, char** argv) {
       lua_req.args.assign(rest.begin() + 1, rest.end());
     }
     with_config([&](const kongdb::Config& conf) { return kongdb::cli::run_lua(conf, lua_req, std::cerr); });
+  });
+
+  auto* start = app.add_subcommand("start", "Serve the Admin API in the foreground until SIGINT/SIGTERM");
+  add_conf(start);
+  start->callback([&] { with_config([](const kongdb::Config& conf) { return kongdb::cli::run_start(conf, std::cerr); }); });
+
+  auto* health = app.add_subcommand("health", "Check that a running kongdb answers on admin_listen");
+  add_conf(health);
+  health->callback([&] {
+    with_config([](const kongdb::Config& conf) { return kongdb::cli::run_health(conf, std::cout, std::cerr); });
   });
 
   try {

@@ -244,6 +244,9 @@ struct DAO::Impl {
   Result<std::optional<Value>> read_existing(const std::optional<std::string>& by, const Value& key,
                                              const ParsedOptions& o) const {
     Value opts = Value::object();
+    // Kong reads with the caller's options: with nulls, the merged entity keeps explicit nulls
+    // (a certificate's cert_alt), so update-time entity checks see the fields as present.
+    if (o.nulls) opts.as_object().set("nulls", true);
     if (o.all_workspaces) opts.as_object().set("workspace", Value());
     if (o.ws_id) opts.as_object().set("workspace", *o.ws_id);
     return by ? self.select_by(*by, key, opts) : self.select(key, opts);

@@ -162,6 +162,26 @@ class CertificatesDAO final : public DAO {
     return {};
   }
 
+  // Kong's certificates DAO deletes the certificate's SNIs first (they restrict the delete).
+  Result<void> before_delete(const Value& entity) override {
+    const Value* id = entity.find("id");
+    if (!id) return {};
+    DAO& snis = db_["snis"];
+    std::vector<Value> rows;
+    RowIterator it = snis.each_for("certificate", Value::object({{"id", *id}}), {},
+                                   Value::object({{"workspace", Value()}}));
+    while (true) {
+      auto row = it.next();
+      if (!row) return row.error();
+      if (!*row) break;
+      rows.push_back(std::move(**row));
+    }
+    for (const Value& row : rows) {
+      if (auto r = snis.remove(snis.schema().extract_pk_values(row)); !r) return r.error();
+    }
+    return {};
+  }
+
   Result<void> after_read(Value& entity) const override {
     const Value* id = entity.find("id");
     if (!id) return {};
