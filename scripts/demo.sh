@@ -41,14 +41,14 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 export KONG_ADMIN_LISTEN="127.0.0.1:$port"
 echo
 echo "\$ KONG_ADMIN_LISTEN=$KONG_ADMIN_LISTEN kongdb start &"
-"$KONGDB" start 2>"$demo_dir/start.log" &
+"$KONGDB" start >"$demo_dir/start.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do "$KONGDB" health >/dev/null 2>&1 && break; sleep 0.1; done
-head -n 3 "$demo_dir/start.log"
+grep -m 1 "listening" "$demo_dir/start.log"
 admin="http://$KONG_ADMIN_LISTEN"
 call() {
   echo
-  echo "\$ curl $*"
+  echo "\$ curl $(printf '%q ' "$@")"
   curl -sS -w '\n(HTTP %{http_code})\n' "$@"
 }
 call -X POST "$admin/consumers" -H 'Content-Type: application/json' -d '{"username":"alice","tags":["demo"]}'
