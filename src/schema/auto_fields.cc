@@ -3,6 +3,8 @@
 // handle_missing_field, merge_values, transform.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <unordered_set>
 
 #include "kongdb/schema/schema.h"
 
@@ -91,11 +93,18 @@ struct AutoFields {
     return value;
   }
 
+  // First occurrence wins, as Kong's set does. Hashed so a set of thousands of tags stays linear.
   static void dedup(Array& items) {
     Array out;
     out.reserve(items.size());
+    std::unordered_set<std::string> seen_strings;
     for (Value& v : items) {
-      if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(std::move(v));
+      if (v.is_string()) {
+        if (seen_strings.insert(v.as_string()).second) out.push_back(std::move(v));
+      } else if (std::find(out.begin(), out.end(), v) == out.end()) {
+        // Value equality (1 == 1.0, key order ignored) has no cheap hash; such sets are small.
+        out.push_back(std::move(v));
+      }
     }
     items = std::move(out);
   }

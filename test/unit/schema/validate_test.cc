@@ -331,6 +331,20 @@ TEST(SchemaAutoFields, InsertFillsIdsTimestampsAndDefaults) {
             R"js("port":80,"path":null,"key":"random00000000000000000000000002","methods":["GET","POST"],"rec":{"x":7}})js");
 }
 
+TEST(SchemaAutoFields, SetsKeepTheFirstOfEachValueInOrderAtAnySize) {
+  Schema s = simple({{"tags", Field::set(Field::string())}, {"nums", Field::set(Field::number())}});
+  Array many;
+  for (int i = 0; i < 20000; ++i) many.emplace_back("t" + std::to_string(i % 10000));
+  Value input = Value::object({{"tags", Value(std::move(many))}, {"nums", j("[1, 2, 1.0, 3, 2]")}});
+  auto r = s.process_auto_fields(input, Context::Insert);
+  ASSERT_TRUE(r);
+  const Array& tags = r->data.find("tags")->as_array();
+  ASSERT_EQ(tags.size(), 10000u);
+  EXPECT_EQ(tags.front(), Value("t0"));
+  EXPECT_EQ(tags.back(), Value("t9999"));
+  EXPECT_EQ(*r->data.find("nums"), j("[1, 2, 3]"));
+}
+
 TEST(SchemaAutoFields, UpdateOnlyTouchesGivenFieldsAndUpdatedAt) {
   Schema s = simple({{"id", Field::string().uuid().auto_fill()},
                      {"created_at", Field::integer().timestamp().auto_fill()},
