@@ -149,6 +149,21 @@ std::string string_literal(std::string_view text);
 
 /// Offset tokens: unpadded base64 of the JSON array of the last row's pk values.
 std::string encode_offset(Array keys);
+
+/// A page from a keyset read of size + 1 rows: the extra row only tells that another page
+/// exists, and the offset is taken from the last row kept.
+template <class Row, class EncodeOffset, class DecodeRow>
+Page finish_page(std::vector<Row> rows, int64_t size, EncodeOffset encode_offset_of, DecodeRow decode) {
+  Page page;
+  const size_t n = static_cast<size_t>(size);
+  if (rows.size() > n) {
+    rows.resize(n);
+    if (!rows.empty()) page.offset = encode_offset_of(rows.back());
+  }
+  page.rows.reserve(rows.size());
+  for (auto& r : rows) page.rows.push_back(decode(r));
+  return page;
+}
 /// The pk values of a token, each a string, integer or float; a UUID where pk_is_uuid says
 /// so. Failures are errors::invalid_offset (untagged: the backend adds its strategy name).
 Result<std::vector<Value>> decode_offset(const std::string& token,

@@ -36,21 +36,18 @@ Result<Page> TagsIndex::page(int64_t size, const std::optional<std::string>& off
   }
   auto entries = fetch(tag, after, size + 1);
   if (!entries) return tagged(entries.error());
-  Page out;
-  const bool more = static_cast<int64_t>(entries->size()) > size;
-  if (more) entries->resize(static_cast<size_t>(size));
-  for (auto& e : *entries) {
-    out.rows.push_back(Value::object({{"tag", tag ? *tag : e.tag},
-                                      {"entity_name", std::move(e.entity_name)},
-                                      {"entity_id", e.entity_id}}));
-  }
-  if (more && !entries->empty()) {
-    const Entry& last = entries->back();
-    Array keys{Value(last.entity_id)};
-    if (!tag) keys.emplace_back(last.ordinality);
-    out.offset = encode_offset(std::move(keys));
-  }
-  return out;
+  return finish_page(
+      std::move(*entries), size,
+      [&](const Entry& last) {
+        Array keys{Value(last.entity_id)};
+        if (!tag) keys.emplace_back(last.ordinality);
+        return encode_offset(std::move(keys));
+      },
+      [&](Entry& e) {
+        return Value::object({{"tag", tag ? *tag : std::move(e.tag)},
+                              {"entity_name", std::move(e.entity_name)},
+                              {"entity_id", std::move(e.entity_id)}});
+      });
 }
 
 Result<std::optional<Value>> TagsIndex::select(const Value&, const QueryOptions&) { return tagged(read_only()); }

@@ -89,16 +89,10 @@ Result<Page> PostgresStrategy::page_impl(const FieldMap* fk, const Value& fk_pk,
   sql_.order_limit(q, size + 1);  // one extra row tells whether another page exists
   auto rows = read(q);
   if (!rows) return rows.error();
-  Page page;
-  const size_t n = static_cast<size_t>(size);
-  if (rows->size() > n) {
-    rows->resize(n);
-    page.offset = encode_offset(layout_, rows->back());
-  }
-  page.rows.reserve(rows->size());
   const double now = db_->now();
-  for (const Row& r : *rows) page.rows.push_back(decode_row(layout_, r, now, opts.export_ttl));
-  return page;
+  return common::finish_page(
+      std::move(*rows), size, [&](const Row& last) { return encode_offset(layout_, last); },
+      [&](const Row& r) { return decode_row(layout_, r, now, opts.export_ttl); });
 }
 
 Result<Page> PostgresStrategy::page(int64_t size, const std::optional<std::string>& offset,
