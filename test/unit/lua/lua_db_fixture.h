@@ -23,6 +23,24 @@
 
 namespace kongdb::lua::testing {
 
+/// A connector on an empty PostgreSQL schema of its own (name_prefix + pid + counter), on the
+/// server the KONG_PG_* variables name.
+inline Result<std::unique_ptr<strategy::Connector>> open_test_postgres(const std::string& name_prefix) {
+  static std::atomic<int> counter{0};
+  strategy::PostgresOptions o;
+  if (const char* v = std::getenv("KONG_PG_HOST")) o.host = v;
+  if (const char* v = std::getenv("KONG_PG_PORT")) o.port = std::atoi(v);
+  if (const char* v = std::getenv("KONG_PG_USER")) o.user = v;
+  if (const char* v = std::getenv("KONG_PG_PASSWORD")) o.password = v;
+  if (const char* v = std::getenv("KONG_PG_DATABASE")) o.database = v;
+  o.schema = name_prefix + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  o.pool_size = 2;
+  auto conn = strategy::open_postgres(o);
+  if (!conn) return conn;
+  if (auto r = (*conn)->reset(); !r) return r.error();
+  return conn;
+}
+
 inline std::string backend_name(const ::testing::TestParamInfo<std::string>& info) {
   return info.param;
 }
@@ -91,20 +109,7 @@ class LuaDb : public ::testing::TestWithParam<std::string> {
       o.path = tmpdir_ + "/lua.db";
       return strategy::open_sqlite(o);
     }
-    const char* host = std::getenv("KONG_PG_HOST");
-    static std::atomic<int> counter{0};
-    strategy::PostgresOptions o;
-    o.host = host;
-    if (const char* v = std::getenv("KONG_PG_PORT")) o.port = std::atoi(v);
-    if (const char* v = std::getenv("KONG_PG_USER")) o.user = v;
-    if (const char* v = std::getenv("KONG_PG_PASSWORD")) o.password = v;
-    if (const char* v = std::getenv("KONG_PG_DATABASE")) o.database = v;
-    o.schema = "kongdb_lua_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    o.pool_size = 2;
-    auto conn = strategy::open_postgres(o);
-    if (!conn) return conn;
-    if (auto r = (*conn)->reset(); !r) return r.error();
-    return conn;
+    return open_test_postgres("kongdb_lua_");
   }
 
   std::string tmpdir_;

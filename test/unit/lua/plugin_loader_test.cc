@@ -21,6 +21,7 @@
 #include "kongdb/migrations/migrations.h"
 #include "kongdb/strategy/postgres.h"
 #include "kongdb/strategy/sqlite.h"
+#include "unit/lua/lua_db_fixture.h"
 
 namespace kongdb::lua {
 namespace {
@@ -279,20 +280,7 @@ class PluginDb : public ::testing::TestWithParam<std::string> {
     if (GetParam() == "sqlite") {
       return strategy::open_sqlite({.path = tmpdir_ + "/plugins-" + std::to_string(++opened_) + ".db"});
     }
-    const char* host = std::getenv("KONG_PG_HOST");
-    static std::atomic<int> counter{0};
-    strategy::PostgresOptions o;
-    o.host = host;
-    if (const char* v = std::getenv("KONG_PG_PORT")) o.port = std::atoi(v);
-    if (const char* v = std::getenv("KONG_PG_USER")) o.user = v;
-    if (const char* v = std::getenv("KONG_PG_PASSWORD")) o.password = v;
-    if (const char* v = std::getenv("KONG_PG_DATABASE")) o.database = v;
-    o.schema = "kongdb_plugins_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
-    o.pool_size = 2;
-    auto conn = strategy::open_postgres(o);
-    if (!conn) return conn;
-    if (auto r = (*conn)->reset(); !r) return r.error();
-    return conn;
+    return testing::open_test_postgres("kongdb_plugins_");
   }
 
  private:
