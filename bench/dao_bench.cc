@@ -13,10 +13,9 @@
 #include <string>
 #include <vector>
 
+#include "kongdb/app/open.h"
 #include "kongdb/core/json.h"
 #include "kongdb/dao/db.h"
-#include "kongdb/migrations/migrations.h"
-#include "kongdb/strategy/sqlite.h"
 
 namespace {
 
@@ -32,13 +31,10 @@ struct Fixture {
     char tmpl[] = "/tmp/kongdb-bench-XXXXXX";
     dir = mkdtemp(tmpl);
     std::string path = (dir / "bench.sqlite").string();
-    auto registry = std::make_shared<const schema::EntityRegistry>(schema::EntityRegistry::with_core_entities());
-    auto connector = strategy::open_sqlite({path});
-    if (!connector) std::abort();
+    Config config;
+    config.sqlite_path = path;
     std::ostringstream log;
-    migrations::Runner runner(**connector, *registry);
-    if (!runner.bootstrap(log)) std::abort();
-    auto created = dao::DB::create(std::move(*connector), registry);
+    auto created = app::open_db(config, log);  // bootstraps the new file, as `kongdb start` would
     if (!created) std::abort();
     db = std::move(*created);
     if (sqlite3_open(path.c_str(), &raw) != SQLITE_OK) std::abort();

@@ -1,6 +1,7 @@
 // The DAO's consumer insert rate, one insert per transaction as POST /consumers does it, on
 // the database the KONG_* environment configures (the same one `kongdb start` would open).
-// Built and run by scripts/bench_admin.sh, so the Admin API's POST rate has its baseline in the
+// Opened through the composition root, as `kongdb start` opens it; built (CMake target
+// dao_insert_rate) and run by scripts/bench_admin.sh, so the Admin API's POST rate has its baseline in the
 // same run.
 //   dao_insert_rate SECONDS PREFIX   ->   "dao_inserts_per_second 1234.5"
 #include <chrono>
@@ -9,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "cli/open_db.h"
+#include "kongdb/app/open.h"
 #include "kongdb/config/config.h"
 #include "kongdb/dao/db.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::ostringstream log;
-  auto db = kongdb::cli::open_db(*config, log);
+  auto db = kongdb::app::open_db(*config, log);
   if (!db) {
     std::cerr << db.error() << "\n";
     return 1;

@@ -11,12 +11,11 @@
 #include <sstream>
 #include <string>
 
+#include "kongdb/app/open.h"
 #include "kongdb/core/json.h"
 #include "kongdb/dao/db.h"
 #include "kongdb/lua/runtime.h"
 #include "kongdb/lua/singletons.h"
-#include "kongdb/migrations/migrations.h"
-#include "kongdb/strategy/sqlite.h"
 
 namespace {
 
@@ -32,13 +31,10 @@ struct Fixture {
   Fixture() {
     char tmpl[] = "/tmp/kongdb-lua-bench-XXXXXX";
     dir = mkdtemp(tmpl);
-    auto registry = std::make_shared<const schema::EntityRegistry>(schema::EntityRegistry::with_core_entities());
-    auto connector = strategy::open_sqlite({(dir / "bench.sqlite").string()});
-    if (!connector) std::abort();
+    Config config;
+    config.sqlite_path = (dir / "bench.sqlite").string();
     std::ostringstream log;
-    migrations::Runner runner(**connector, *registry);
-    if (!runner.bootstrap(log)) std::abort();
-    auto created = dao::DB::create(std::move(*connector), registry);
+    auto created = app::open_db(config, log);  // bootstraps the new file, as `kongdb start` would
     if (!created) std::abort();
     db = std::move(*created);
     state = std::make_unique<lua::State>();

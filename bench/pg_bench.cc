@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "kongdb/app/open.h"
 #include "kongdb/core/json.h"
 #include "kongdb/dao/db.h"
 #include "kongdb/migrations/migrations.h"
-#include "kongdb/strategy/postgres.h"
 
 namespace {
 
@@ -34,25 +34,25 @@ struct PgFixture {
   std::string ws_id;
 
   PgFixture() {
-    strategy::PostgresOptions o;
-    o.host = env("KONG_PG_HOST", "127.0.0.1");
-    o.port = std::stoi(env("KONG_PG_PORT", "5432"));
-    o.user = env("KONG_PG_USER", "kong");
-    o.database = env("KONG_PG_DATABASE", "kong");
-    o.schema = schema;
-    o.pool_size = 1;  // one connection, as the raw side
-    auto registry = std::make_shared<const schema::EntityRegistry>(schema::EntityRegistry::with_core_entities());
-    auto connector = strategy::open_postgres(o);
+    const std::string host = env("KONG_PG_HOST", "127.0.0.1"), port = env("KONG_PG_PORT", "5432"),
+                      user = env("KONG_PG_USER", "kong"), database = env("KONG_PG_DATABASE", "kong");
+    Config config;
+    config.database = "postgres";
+    config.raw = {{"pg_host", host}, {"pg_port", port}, {"pg_user", user}, {"pg_database", database},
+                  {"pg_schema", schema},
+                  {"pg_max_concurrent_queries", "1"}};  // one connection, as the raw side
+    auto connector = app::open_connector(config);
     if (!connector) std::abort();
+    // A server database is bootstrapped explicitly, as `kongdb migrations bootstrap` does.
+    auto registry = app::shared_registry();
     std::ostringstream log;
-    migrations::Runner runner(**connector, *registry);
+    migrations::Runner runner(*connector->connector, *registry);
     if (!runner.bootstrap(log)) std::abort();
-    auto created = dao::DB::create(std::move(*connector), registry);
+    auto created = dao::DB::create(std::move(connector->connector), registry);
     if (!created) std::abort();
     db = std::move(*created);
     ws_id = db->default_workspace_id();
-    std::string conninfo = "host=" + o.host + " port=" + std::to_string(o.port) + " user=" + o.user +
-                           " dbname=" + o.database;
+    std::string conninfo = "host=" + host + " port=" + port + " user=" + user + " dbname=" + database;
     raw = PQconnectdb(conninfo.c_str());
     if (PQstatus(raw) != CONNECTION_OK) std::abort();
     PQclear(PQexec(raw, ("SET search_path TO " + schema).c_str()));

@@ -14,16 +14,9 @@ WORKERS=${WORKERS:-2}
 SEED_ROWS=${SEED_ROWS:-500000}
 
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_COMPILE_WARNING_AS_ERROR=ON \
-  -DKONGDB_BUILD_TESTS=OFF -DKONGDB_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD" --target kongdb kongdb_config kongdb_dao kongdb_strategy_sqlite \
-  kongdb_strategy_postgres kongdb_migrations -- -j2 >/dev/null
+  -DKONGDB_BUILD_TESTS=OFF -DKONGDB_BUILD_BENCH=ON >/dev/null
+cmake --build "$BUILD" --target kongdb dao_insert_rate -- -j2 >/dev/null
 KONGDB="$BUILD/bin/kongdb"
-libs="$BUILD/src"
-g++ -std=c++20 -O2 -DNDEBUG -Iinclude -Isrc bench/dao_insert_rate.cc src/cli/open_db.cc \
-  -Wl,--start-group "$libs"/libkongdb_config.a "$libs"/libkongdb_dao.a "$libs"/libkongdb_migrations.a \
-  "$libs"/libkongdb_strategy_sqlite.a "$libs"/libkongdb_strategy_postgres.a \
-  "$libs"/libkongdb_strategy_common.a "$libs"/libkongdb_schema.a "$libs"/libkongdb_core.a -Wl,--end-group \
-  -lsqlite3 -lpq -lboost_json -lpcre2-8 -lcrypto -lssl -luuid -o "$BUILD/dao_insert_rate"
 
 tmp=$(mktemp -d)
 server=""
@@ -107,7 +100,7 @@ read -r post_rps post_p50 post_p99 post_errors < <(summarize "$tmp/post.txt")
 echo "POST /consumers: $post_rps req/s, p50 $post_p50 ms, p99 $post_p99 ms, non-2xx $post_errors"
 stop_server
 
-dao_rate=$("$BUILD/dao_insert_rate" 5 "d$$" | awk '{print $2}')
+dao_rate=$("$BUILD/bin/dao_insert_rate" 5 "d$$" | awk '{print $2}')
 printf 'DAO consumer insert, one per transaction, 1 thread: %.0f inserts/s; POST /consumers / DAO = %.2f\n' \
   "$dao_rate" "$(python3 -c "print($post_rps / $dao_rate)")"
 

@@ -4,7 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "cli/open_db.h"
+#include "kongdb/app/open.h"
 #include "kongdb/core/error.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/core/json.h"
@@ -99,7 +99,7 @@ int run_version(std::ostream& out) {
 
 int run_validate(const Config& config, const std::string& entity, const std::string& json_body,
                  std::ostream& out) {
-  auto registry = configured_registry(config);
+  auto registry = app::configured_registry(config);
   if (!registry) return fail_message(out, registry.error());
   const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
@@ -113,7 +113,7 @@ int run_validate(const Config& config, const std::string& entity, const std::str
 
 int run_schema(const Config& config, const std::string& entity, const std::string& plugin,
                std::ostream& out) {
-  auto registry = configured_registry(config);
+  auto registry = app::configured_registry(config);
   if (!registry) return fail_message(out, registry.error());
   const schema::Schema* s = registry->registry->get(entity);
   if (!s) return fail_message(out, "No entity named '" + entity + "'");
@@ -150,9 +150,9 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
                      "use -y (--yes) to run 'kongdb migrations reset' non-interactively");
   }
   // Only bootstrap may create the database; the rest inspect what exists.
-  auto registry = configured_registry(config);
+  auto registry = app::configured_registry(config);
   if (!registry) return fail_with(registry.error());
-  auto opened = open_connector(config, {.no_create = req.command != "bootstrap"});
+  auto opened = app::open_connector(config, {.no_create = req.command != "bootstrap"});
   if (!opened) return fail_with(opened.error());
   migrations::Runner runner(*opened->connector, *registry->registry, registry->catalogue,
                             {.db_label = opened->label});
@@ -209,11 +209,11 @@ int run_migrations(const Config& config, const MigrationsRequest& req, std::istr
 }
 
 int run_db(const Config& config, const DbRequest& req, std::ostream& out, std::ostream& err) {
-  auto registry = configured_registry(config);
+  auto registry = app::configured_registry(config);
   if (!registry) return fail_message(out, registry.error());
   // Refuse an unknown entity before touching (or creating) the database file.
   if (!registry->registry->get(req.entity)) return fail_message(out, "No entity named '" + req.entity + "'");
-  auto db = open_db(config, *registry, err);
+  auto db = app::open_db(config, *registry, err);
   if (!db) return fail_message(out, db.error());
   return run_db_on(**db, req, out);
 }

@@ -3,7 +3,8 @@
 #include <cstdio>
 #include <iostream>
 
-#include "cli/open_db.h"
+#include "kongdb/app/open.h"
+#include "kongdb/lua/plugins.h"
 #include "kongdb/lua/runtime.h"
 #include "kongdb/lua/singletons.h"
 
@@ -33,7 +34,7 @@ int run_lua(const Config& config, const LuaRequest& req, std::ostream& err) {
   }
   // The script runs in the State the plugins' schema callbacks run in (package.path already
   // set from lua_package_path), so plugin modules load once and validators see the same world.
-  auto opened = open_db_with_lua(config, err);
+  auto opened = app::open_db_with_lua(config, err);
   if (!opened) {
     err << "Error: " << opened.error() << "\n";
     return 1;

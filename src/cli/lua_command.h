@@ -1,5 +1,5 @@
 // `kongdb lua FILE [ARGS...]` and `kongdb lua -e CODE`: runs Lua with kong.db, the legacy
-// singletons.dao and cjson loaded over the configured database (cli::open_db).
+// singletons.dao and cjson loaded over the configured database (app::open_db_with_lua).
 #pragma once
 
 #include <optional>

@@ -8,12 +8,12 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "cli/commands.h"
-#include "cli/open_db.h"
 #include "kongdb/admin/api.h"
+#include "kongdb/app/admin.h"
+#include "kongdb/app/open.h"
 #include "kongdb/admin/server.h"
 #include "kongdb/core/json.h"
 
@@ -78,7 +78,7 @@ int run_start(const Config& config, std::ostream& err) {
   // Open once up front: bad settings and a missing bootstrap fail here, before binding, and a
   // new SQLite file is bootstrapped by one thread rather than raced by every worker.
   {
-    auto db = open_db(config, err);
+    auto db = app::open_db(config, err);
     if (!db) {
       err << "Error: " << db.error() << "\n";
       return 1;
@@ -106,12 +106,7 @@ int run_start(const Config& config, std::ostream& err) {
     std::lock_guard lock(*log_mutex);
     std::cerr << line << std::endl;
   };
-  admin::HandlerFactory factory = admin::make_admin_api(
-      [config] {
-        std::ostringstream log;  // bootstrap already happened above; nothing to report
-        return open_db(config, log);
-      },
-      config, std::move(api_options));
+  admin::HandlerFactory factory = app::admin_api(config, std::move(api_options));
 
   auto server = admin::Server::start(*options, std::move(factory));
   if (!server) {

@@ -592,6 +592,13 @@ Result<std::optional<Value>> DAO::select_by(std::string_view field, const Value&
   return std::optional<Value>(std::move(*e));
 }
 
+Result<bool> DAO::exists_with(std::string_view field, const Value& value) {
+  // An empty workspace in the query options means every workspace.
+  auto row = strategy_->select_by_field(field, value, strategy::QueryOptions{});
+  if (!row) return Impl{*this}.tag(row.error());
+  return row->has_value();
+}
+
 Result<Value> DAO::update_by(std::string_view field, const Value& value, const Value& entity, const Value& options) {
   Impl impl{*this};
   auto o = impl.unique_keyed(field, value, options);

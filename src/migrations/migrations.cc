@@ -2,37 +2,30 @@
 // kong/cmd/utils/migrations.lua and DB:run_migrations), over any Connector.
 #include "kongdb/migrations/migrations.h"
 
+#include "kongdb/schema/bundled_plugins.h"
+
 #include <algorithm>
-#include <array>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace kongdb::migrations {
 namespace {
 
-// Kong's bundled plugins that bring entities, and the base migration creating them. Entities
-// listed here but not registered are skipped, so the table can run ahead of the registry.
-constexpr std::array kPluginEntities = {
-    PluginEntity{"keyauth_credentials", "key-auth", "000_base_key_auth"},
-    PluginEntity{"basicauth_credentials", "basic-auth", "000_base_basic_auth"},
-    PluginEntity{"acls", "acl", "000_base_acl"},
-    PluginEntity{"ratelimiting_metrics", "rate-limiting", "000_base_rate_limiting"},
-    PluginEntity{"response_ratelimiting_metrics", "response-ratelimiting",
-                 "000_base_response_rate_limiting"},
-    PluginEntity{"hmacauth_credentials", "hmac-auth", "000_base_hmac_auth"},
-    PluginEntity{"jwt_secrets", "jwt", "000_base_jwt"},
-    PluginEntity{"oauth2_credentials", "oauth2", "000_base_oauth2"},
-    PluginEntity{"oauth2_authorization_codes", "oauth2", "000_base_oauth2"},
-    PluginEntity{"oauth2_tokens", "oauth2", "000_base_oauth2"},
-    PluginEntity{"sessions", "session", "000_base_session"},
+// The bundled plugin bringing `entity` and the migration that creates its table (the plugin's
+// descriptor), or nullopt for core entities.
+struct Owner {
+  std::string_view plugin;
+  std::string_view migration;
 };
-
-const PluginEntity* owner_of(std::string_view entity) {
-  for (const auto& pe : kPluginEntities) {
-    if (pe.entity == entity) return &pe;
+std::optional<Owner> owner_of(std::string_view entity) {
+  const schema::BundledPlugin* plugin = schema::bundled_owner_of(entity);
+  if (!plugin) return std::nullopt;
+  for (const schema::BundledPluginEntity& e : plugin->entities) {
+    if (e.name == entity) return Owner{plugin->name, e.migration};
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::string namespace_of(const std::string& subsystem) {
@@ -68,8 +61,6 @@ std::string summary(const std::vector<SubsystemMigrations>& list) {
 
 }  // namespace
 
-std::span<const PluginEntity> plugin_entities() { return kPluginEntities; }
-
 Catalogue catalogue(const schema::EntityRegistry& registry) { return catalogue(registry, {}); }
 
 Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Subsystem>& plugin_subsystems) {
@@ -87,7 +78,7 @@ Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Su
   std::vector<Subsystem> plugins;
   for (const schema::Schema* s : registry.all()) {
     if (introduced_by_plugin(s->name)) continue;
-    const PluginEntity* owner = owner_of(s->name);
+    const std::optional<Owner> owner = owner_of(s->name);
     if (!owner) {
       core.migrations[0].entities.push_back(s->name);
       continue;

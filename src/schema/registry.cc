@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "kongdb/core/error.h"
+#include "kongdb/schema/bundled_plugins.h"
 #include "kongdb/schema/metaschema.h"
 #include "schema/entities/entities.h"
 
@@ -146,12 +147,11 @@ EntityRegistry EntityRegistry::with_core_entities() {
   must(reg.add(entities::plugins()));
   must(reg.add(entities::tags()));
   must(reg.add(entities::ca_certificates()));
-  for (Schema p : {entities::key_auth_plugin(), entities::basic_auth_plugin(), entities::acl_plugin(),
-                   entities::rate_limiting_plugin(), entities::cors_plugin(),
-                   entities::request_transformer_plugin()}) {
-    must(reg.add_plugin(std::move(p)));
+  // Config schemas first: the plugins' entities may refer to any core entity.
+  for (const BundledPlugin* p : bundled_plugins()) must(reg.add_plugin(p->config_schema()));
+  for (const BundledPlugin* p : bundled_plugins()) {
+    for (const BundledPluginEntity& e : p->entities) must(reg.add(e.schema()));
   }
-  must(reg.add(entities::keyauth_credentials()));
   return reg;
 }
 

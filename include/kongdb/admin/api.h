@@ -4,7 +4,7 @@
 // /plugins/enabled, /openapi.json).
 //
 //   admin::HandlerFactory factory = admin::make_admin_api(
-//       [&] { return cli::open_db(config, std::cerr); }, config, {.node_id = id});
+//       [&] { return app::open_db(config, std::cerr); }, config, {.node_id = id});
 //   admin::Handler handle = factory();               // one per worker thread, owns its DB
 //   admin::Response r = handle({.method = "GET", .target = "/services"});
 #pragma once

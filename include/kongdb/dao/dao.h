@@ -91,6 +91,9 @@ class DAO {
   Result<Value> upsert_by(std::string_view field, const Value& value, const Value& entity,
                           const Value& options = {});
   Result<bool> remove_by(std::string_view field, const Value& value, const Value& options = {});
+  /// Whether any row, in any workspace, has `field` = `value`; the field need not be unique
+  /// (GET / asks "is any plugin named so?"). One single-row read.
+  Result<bool> exists_with(std::string_view field, const Value& value);
 
   // --- by foreign key (Kong's page_for_<fk>, each_for_<fk>) ---
   Result<Page> page_for(std::string_view fk_field, const Value& fk, std::optional<int64_t> size = {},

@@ -48,16 +48,6 @@ struct Subsystem {
 
 using Catalogue = std::vector<Subsystem>;
 
-/// An entity that a plugin brings (its daos.lua), and the migration that creates it.
-struct PluginEntity {
-  std::string_view entity;
-  std::string_view plugin;
-  std::string_view migration;
-};
-
-/// The plugin-entity ownership table (Kong's kong/plugins/<p>/migrations/000_base_*).
-std::span<const PluginEntity> plugin_entities();
-
 /// The migrations for `registry`: "core" with 000_base introducing every entity no plugin
 /// owns (registration order), then one subsystem per plugin owning a registered entity.
 Catalogue catalogue(const schema::EntityRegistry& registry);

@@ -211,11 +211,7 @@ PluginNamesInUse::Probe plugin_name_probe(dao::DB& db) {
   return [&db](const std::string& name) -> Result<bool> {
     dao::DAO* plugins = db.dao("plugins");
     if (!plugins) return false;
-    // Straight to the strategy: `name` is not unique, so the DAO has no select_by for it; an
-    // empty workspace means every workspace.
-    auto row = plugins->strategy().select_by_field("name", Value(name), strategy::QueryOptions{});
-    if (!row) return tl::unexpected(row.error());
-    return row->has_value();
+    return plugins->exists_with("name", Value(name));
   };
 }
 

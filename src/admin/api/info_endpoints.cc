@@ -9,6 +9,7 @@
 #include "admin/api/api_internal.h"
 #include "kongdb/dao/tags.h"
 #include "kongdb/core/json.h"
+#include "kongdb/schema/bundled_plugins.h"
 #include "kongdb/schema/schema_json.h"
 
 namespace kongdb::admin::api {
@@ -17,16 +18,11 @@ using schema::Schema;
 
 namespace {
 
-// Execution priorities of the bundled plugins whose schemas we carry (Kong's handler.lua
-// PRIORITY values); clients only display them.
+// Kong's handler.lua PRIORITY of a bundled plugin (0 for plugins from disk); clients only
+// display it.
 int64_t plugin_priority(std::string_view name) {
-  if (name == "cors") return 2000;
-  if (name == "key-auth") return 1250;
-  if (name == "basic-auth") return 1100;
-  if (name == "acl") return 950;
-  if (name == "rate-limiting") return 910;
-  if (name == "request-transformer") return 801;
-  return 0;
+  const schema::BundledPlugin* bundled = schema::find_bundled_plugin(name);
+  return bundled ? bundled->priority : 0;
 }
 
 // The version part Kong's plugins report: the release without our suffix.

@@ -7,7 +7,7 @@
 #include "kongdb/core/error.h"
 #include "kongdb/dao/db.h"
 #include "kongdb/dao/tags.h"
-#include "schema/net.h"
+#include "kongdb/schema/targets.h"
 
 namespace kongdb::dao {
 namespace {
@@ -35,8 +35,7 @@ class TargetsDAO final : public DAO {
   Result<Value> before_write(Value entity, const Value*) override {
     Value* target = entity.find("target");
     if (target && target->is_string()) {
-      std::string err;
-      auto normalised = schema::net::normalize_target(target->as_string(), &err);
+      auto normalised = schema::normalize_target(target->as_string());
       if (!normalised) {
         return errors::schema_violation(
             Value::object({{"target", "Invalid target; not a valid hostname or ip address"}}));

@@ -39,4 +39,7 @@ Schema acl_plugin() {
   return s;
 }
 
+// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
+const BundledPlugin acl_descriptor = {"acl", 950, &acl_plugin, {}};
+
 }  // namespace kongdb::schema::entities

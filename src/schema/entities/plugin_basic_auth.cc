@@ -31,4 +31,7 @@ Schema basic_auth_plugin() {
   return s;
 }
 
+// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
+const BundledPlugin basic_auth_descriptor = {"basic-auth", 1100, &basic_auth_plugin, {}};
+
 }  // namespace kongdb::schema::entities

@@ -70,4 +70,7 @@ Schema cors_plugin() {
   return s;
 }
 
+// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
+const BundledPlugin cors_descriptor = {"cors", 2000, &cors_plugin, {}};
+
 }  // namespace kongdb::schema::entities

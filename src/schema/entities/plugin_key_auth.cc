@@ -70,4 +70,13 @@ Schema keyauth_credentials() {
   return s;
 }
 
+namespace {
+constexpr BundledPluginEntity kKeyAuthEntities[] = {
+    {"keyauth_credentials", &keyauth_credentials, "000_base_key_auth"},
+};
+}  // namespace
+
+// Priority: Kong's handler.lua PRIORITY.
+const BundledPlugin key_auth_descriptor = {"key-auth", 1250, &key_auth_plugin, kKeyAuthEntities};
+
 }  // namespace kongdb::schema::entities

@@ -185,4 +185,7 @@ Schema rate_limiting_plugin() {
   return s;
 }
 
+// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
+const BundledPlugin rate_limiting_descriptor = {"rate-limiting", 910, &rate_limiting_plugin, {}};
+
 }  // namespace kongdb::schema::entities

@@ -432,4 +432,7 @@ Schema request_transformer_plugin() {
   return s;
 }
 
+// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
+const BundledPlugin request_transformer_descriptor = {"request-transformer", 801, &request_transformer_plugin, {}};
+
 }  // namespace kongdb::schema::entities

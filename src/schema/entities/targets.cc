@@ -1,4 +1,5 @@
 // Provenance: Kong HEAD kong/db/schema/entities/targets.lua (behaviour only).
+#include "kongdb/schema/targets.h"
 #include "kongdb/schema/typedefs.h"
 #include "schema/entities/entities.h"
 #include "schema/net.h"
@@ -31,3 +32,12 @@ Schema targets() {
 }
 
 }  // namespace kongdb::schema::entities
+
+namespace kongdb::schema {
+
+std::optional<std::string> normalize_target(std::string_view target) {
+  std::string ignored;  // the DAO answers with its own message
+  return net::normalize_target(target, &ignored);
+}
+
+}  // namespace kongdb::schema

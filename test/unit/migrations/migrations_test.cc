@@ -5,11 +5,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include "kongdb/schema/bundled_plugins.h"
 #include "kongdb/strategy/sqlite.h"
 
 namespace kongdb::migrations {
@@ -78,13 +80,22 @@ TEST(MigrationsCatalogue, PluginSubsystemsAreRegisteredPlugins) {
   }
 }
 
-TEST(MigrationsCatalogue, OwnershipTableIsConsistent) {
-  std::set<std::string_view> entities;
-  for (const auto& pe : plugin_entities()) {
-    EXPECT_TRUE(entities.insert(pe.entity).second) << pe.entity;
-    EXPECT_TRUE(pe.migration.starts_with("000_base_")) << pe.migration;
+TEST(MigrationsCatalogue, BundledPluginEntitiesAreIntroducedByTheMigrationTheirDescriptorNames) {
+  for (const schema::BundledPlugin* plugin : schema::bundled_plugins()) {
+    for (const schema::BundledPluginEntity& entity : plugin->entities) {
+      EXPECT_TRUE(entity.migration.starts_with("000_base_")) << entity.migration;
+      bool found = false;
+      for (const auto& sub : catalogue(registry())) {
+        for (const auto& m : sub.migrations) {
+          if (std::find(m.entities.begin(), m.entities.end(), entity.name) == m.entities.end()) continue;
+          found = true;
+          EXPECT_EQ(sub.name, plugin->name);
+          EXPECT_EQ(m.name, entity.migration);
+        }
+      }
+      EXPECT_TRUE(found) << entity.name << " is introduced by no migration";
+    }
   }
-  EXPECT_TRUE(entities.count("keyauth_credentials"));
 }
 
 // --- state ---

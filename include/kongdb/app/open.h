@@ -1,8 +1,14 @@
-// Opening the database a configuration names: the connector, the migrations check and the DB
-// facade. Shared by the `kongdb db` commands, the Admin API and the Lua binding.
+// The composition root: a configuration becomes a backend (by name, from the backend
+// registry) -> connector -> migrations check (a new SQLite file is bootstrapped) -> DB over the
+// configured entity registry (core, bundled plugins, plugins loaded from disk with their Lua
+// host). The CLI, `kongdb start`, the Lua runner, the benchmarks and embedding programs all
+// open databases through here.
 //
-//   auto db = cli::open_db(config, std::cerr);   // bootstraps a new SQLite file on the way
-//   if (!db) { std::cerr << db.error(); return 1; }
+//   kongdb::Config config;                      // or Config::load("kongdb.conf")
+//   config.sqlite_path = "/tmp/kong.db";
+//   auto db = kongdb::app::open_db(config, std::cerr);
+//   if (!db) { std::cerr << db.error() << "\n"; return 1; }
+//   auto page = (*db)->dao("services")->page(100);
 #pragma once
 
 #include <memory>
@@ -13,33 +19,36 @@
 
 #include "kongdb/config/config.h"
 #include "kongdb/dao/db.h"
-#include "kongdb/lua/plugins.h"
 #include "kongdb/migrations/migrations.h"
 #include "kongdb/schema/registry.h"
-#include "kongdb/strategy/strategy.h"
+#include "kongdb/strategy/backend.h"
 
-namespace kongdb::cli {
+namespace kongdb::lua {
+struct PluginHost;  // kongdb/lua/plugins.h; kept out of this header (it pulls in LuaJIT's)
+}
+
+namespace kongdb::app {
+
+/// The settings backends read: `config.raw` (every key, after KONG_* overrides), with the
+/// typed fields (database, sqlite_path) taking precedence.
+class ConfigSettings final : public strategy::Settings {
+ public:
+  explicit ConfigSettings(const Config& config) : config_(config) {}
+  std::optional<std::string> get(std::string_view key) const override;
+
+ private:
+  const Config& config_;
+};
+
+/// The backends this build carries, by the name `database` selects.
+const strategy::BackendRegistry& backends();
 
 /// The entity registry every surface of this process shares (core + bundled plugins).
 std::shared_ptr<const schema::EntityRegistry> shared_registry();
 
-struct OpenedConnector {
-  std::unique_ptr<strategy::Connector> connector;
-  /// The database did not exist before (a missing or empty SQLite file): safe to bootstrap.
-  bool is_new = false;
-  /// How migration logs name it ("database 'kongdb.sqlite'").
-  std::string label;
-};
-
-struct ConnectOptions {
-  /// Do not create a missing SQLite file: open an empty in-memory database in its place, so
-  /// read-only commands (migrations list/status) leave no file behind.
-  bool no_create = false;
-};
-
-/// The connector for config.database ("sqlite" only for now; others are reported unsupported).
-tl::expected<OpenedConnector, std::string> open_connector(const Config& config,
-                                                          ConnectOptions options = {});
+/// The connector for config.database; an unknown name lists the registered ones.
+tl::expected<strategy::OpenedConnector, std::string> open_connector(const Config& config,
+                                                                    strategy::OpenOptions options = {});
 
 /// The entities and migrations a configuration describes: core, the bundled plugins, and the
 /// plugins of `config.plugins` loaded from disk (lua_package_path) with the Lua host their
@@ -56,7 +65,7 @@ struct ConfiguredRegistry {
 tl::expected<ConfiguredRegistry, std::string> configured_registry(const Config& config, bool with_lua = false);
 
 /// Connector + ensure_bootstrapped (a new SQLite file is bootstrapped, logging to `log`) +
-/// DB::create over the configured registry.
+/// DB::create over the configured registry + a purge of expired ttl rows.
 tl::expected<std::unique_ptr<dao::DB>, std::string> open_db(const Config& config, std::ostream& log);
 /// The same over a registry already built for `config`.
 tl::expected<std::unique_ptr<dao::DB>, std::string> open_db(const Config& config,
@@ -70,4 +79,4 @@ struct OpenedDb {
 };
 tl::expected<OpenedDb, std::string> open_db_with_lua(const Config& config, std::ostream& log);
 
-}  // namespace kongdb::cli
+}  // namespace kongdb::app

@@ -1,0 +1,101 @@
+// Backends by name: the registry's lookups and errors, and each built-in backend reading its
+// own settings.
+#include "kongdb/strategy/backend.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+
+#include "kongdb/strategy/backends.h"
+
+namespace kongdb::strategy {
+namespace {
+
+using Values = std::map<std::string, std::string>;
+
+class MapSettings final : public Settings {
+ public:
+  explicit MapSettings(std::map<std::string, std::string> values) : values_(std::move(values)) {}
+  std::optional<std::string> get(std::string_view key) const override {
+    auto it = values_.find(std::string(key));
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+std::filesystem::path scratch_path(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("kongdb_backend_" + std::to_string(getpid()) + "_" + name);
+}
+
+TEST(BackendRegistry, BuiltinBackendsAreRegisteredByName) {
+  EXPECT_EQ(builtin_backends().names(), (std::vector<std::string>{"postgres", "sqlite"}));
+  EXPECT_NE(builtin_backends().find("sqlite"), nullptr);
+  EXPECT_EQ(builtin_backends().find("mysql"), nullptr);
+}
+
+TEST(BackendRegistry, AnUnknownDatabaseListsTheRegisteredOnes) {
+  auto opened = builtin_backends().open("cassandra", MapSettings(Values{}));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error(), "database 'cassandra' is not supported by this build (registered: postgres, sqlite)");
+}
+
+TEST(BackendRegistry, ANameIsRegisteredOnce) {
+  BackendRegistry registry;
+  ASSERT_TRUE(registry.add(sqlite_backend()));
+  auto again = registry.add(sqlite_backend());
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error(), "backend 'sqlite' is registered twice");
+}
+
+TEST(SqliteBackend, OpensTheFileSqlitePathNamesAndReportsItNew) {
+  const auto path = scratch_path("new.sqlite");
+  std::filesystem::remove(path);
+  auto opened = builtin_backends().open("sqlite", MapSettings(Values{{"sqlite_path", path.string()}}));
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_TRUE(opened->is_new);
+  EXPECT_EQ(opened->label, "database '" + path.string() + "'");
+  EXPECT_EQ(opened->connector->name(), "sqlite");
+  opened->connector.reset();
+  EXPECT_TRUE(std::filesystem::exists(path));
+  std::filesystem::remove(path);
+}
+
+TEST(SqliteBackend, NoCreateLeavesNoFileBehind) {
+  const auto path = scratch_path("absent.sqlite");
+  std::filesystem::remove(path);
+  auto opened = builtin_backends().open("sqlite", MapSettings(Values{{"sqlite_path", path.string()}}), {.no_create = true});
+  ASSERT_TRUE(opened) << opened.error();
+  opened->connector.reset();
+  EXPECT_FALSE(std::filesystem::exists(path));
+}
+
+TEST(SqliteBackend, ADirectoryIsRefused) {
+  const auto dir = scratch_path("dir");
+  std::filesystem::create_directories(dir);
+  auto opened = builtin_backends().open("sqlite", MapSettings(Values{{"sqlite_path", dir.string()}}));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error(), "sqlite_path '" + dir.string() + "' is a directory");
+  std::filesystem::remove(dir);
+}
+
+TEST(PostgresBackend, ANonNumericPortIsNamedBeforeConnecting) {
+  auto opened = builtin_backends().open("postgres", MapSettings(Values{{"pg_port", "abc"}}));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error(), "pg_port is not a number: 'abc'");
+}
+
+TEST(PostgresBackend, AnUnreachableServerIsReportedWithItsLabel) {
+  // Port 1 on loopback: nothing listens there.
+  auto opened = builtin_backends().open(
+      "postgres", MapSettings(Values{{"pg_host", "127.0.0.1"}, {"pg_port", "1"}, {"pg_database", "kongdb_x"}}));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().rfind("cannot open database 'kongdb_x' on 127.0.0.1:1: ", 0), 0u) << opened.error();
+}
+
+}  // namespace
+}  // namespace kongdb::strategy
