@@ -22,6 +22,11 @@ const router = createRouter({
     { path: '/e/:collection/new', component: EntityForm, props: (r) => ({ collection: r.params.collection, id: '' }) },
     { path: '/e/:collection/:id', component: EntityDetail, props: true },
     { path: '/e/:collection/:id/edit', component: EntityForm, props: true },
+    {
+      path: '/e/:parentCollection/:parentId/:segment/new',
+      component: EntityForm,
+      props: (r) => ({ ...r.params, collection: '', id: '' }),
+    },
   ],
 });
 

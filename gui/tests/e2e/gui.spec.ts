@@ -33,6 +33,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
+/** A small first-screen picture (the README's are picked from these). */
+async function smallShot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize();
+  await page.setViewportSize({ width: 960, height: 540 });
+  await page.screenshot({ path: path.join(shots, `${name}-small.png`) });
+  if (size) await page.setViewportSize(size);
+}
+
 async function fill(page: Page, fieldPath: string, value: string): Promise<void> {
   await page.locator(`[data-path="${fieldPath}"]`).locator('input, textarea, select').first().fill(value);
 }
@@ -71,6 +79,8 @@ test("shows Kong's validation error under the right field", async ({ page }) => 
   await expect(page.getByTestId('form-error')).toContainText('schema violation');
   await expect(page.locator('[data-path="host"] .field-error')).toHaveCount(0);
   await shot(page, 'validation-error');
+  await page.getByTestId('form-error').evaluate((e) => e.scrollIntoView());
+  await smallShot(page, 'validation-error');
 });
 
 test('adds a route with a regex path to the service, then key-auth on the route', async ({ page }) => {
@@ -107,6 +117,17 @@ test('creates a consumer with a key-auth credential', async ({ page }) => {
   await page.goto(`${gui()}/#/e/consumers/alice`);
   await expect(page.getByTestId('nested-key-auth')).toContainText('alice-secret-key');
   await shot(page, 'consumer-detail');
+});
+
+test("adds a target to an upstream through the upstream's nested collection", async ({ page }) => {
+  expect((await adminCall('POST', '/upstreams', { name: 'orders-upstream' })).status).toBe(201);
+  await page.goto(`${gui()}/#/e/upstreams/orders-upstream`);
+  await page.getByTestId('nested-targets').getByRole('link', { name: 'Add targets' }).click();
+  await fill(page, 'target', '127.0.0.1:8080');
+  await fill(page, 'weight', '50');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByTestId('nested-targets')).toContainText('127.0.0.1:8080');
+  expect((await adminCall('GET', '/upstreams/orders-upstream/targets')).json.data[0].weight).toBe(50);
 });
 
 test('edits the service', async ({ page }) => {
@@ -179,7 +200,12 @@ test("explains Kong's foreign-key refusal, then deletes with the referencing rou
 
 test('renders names and tags carrying HTML as text, running nothing', async ({ page }) => {
   const payload = '<img src=x onerror="window.__xss=1">';
-  const created = await adminCall('POST', '/consumers', { username: payload, custom_id: '<script>window.__xss=2</script>' });
+  // Kong's tags allow no space or '/', so markup in them cannot carry attributes; still text.
+  const created = await adminCall('POST', '/consumers', {
+    username: payload,
+    custom_id: '<script>window.__xss=2</script>',
+    tags: ['<b>bold<b>', '<script>window.__xss=3<script>'],
+  });
   expect(created.status).toBe(201);
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
@@ -194,7 +220,9 @@ test('renders names and tags carrying HTML as text, running nothing', async ({ p
   await page.goto(`${gui()}/#/e/consumers/new`);
   await page.goto(`${gui()}/#/e/consumers?size=1000`);
   await expect(page.getByTestId('list-consumers')).toContainText(payload);
+  await expect(page.getByTestId('list-consumers')).toContainText('<b>bold<b>');
   expect(await page.locator('img[src="x"]').count()).toBe(0);
+  expect(await page.locator('main b, main script').count()).toBe(0);
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(dialogs).toEqual([]);
 });
@@ -250,9 +278,11 @@ test('measures the bundle and the first render of a 1000-service list', async ({
   const firstRender = await page.evaluate(() => performance.getEntriesByName('kongdb-list-rendered')[0]?.startTime ?? -1);
   expect(firstRender).toBeGreaterThan(0);
   expect(serviceCalls).toHaveLength(1);
-  const numbers = { bundle_bytes: raw, bundle_gzip_bytes: gzip, services: 1001, first_render_ms: Math.round(firstRender), admin_api_requests_for_the_page: serviceCalls.length };
+  const services = (await adminCall('GET', '/services?size=1000')).json.data.length;
+  const numbers = { bundle_bytes: raw, bundle_gzip_bytes: gzip, services, first_render_ms: Math.round(firstRender), admin_api_requests_for_the_page: serviceCalls.length };
   console.log(`GUI numbers: ${JSON.stringify(numbers)}`);
   mkdirSync(path.join(guiRoot, 'test-results'), { recursive: true });
   writeFileSync(path.join(guiRoot, 'test-results', 'gui-numbers.json'), JSON.stringify(numbers, null, 2));
   await shot(page, 'services-list');
+  await smallShot(page, 'services-list');
 });
