@@ -6,6 +6,9 @@
 #   bash scripts/gui.sh test KONGDB          # Vitest unit tests, then Playwright end-to-end in
 #                                            # Debian's /usr/bin/chromium against `KONGDB start`
 set -euo pipefail
+# Paths given on the command line are relative to where the script was called from.
+absolute() { case "$1" in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+target=${2:+$(absolute "$2")}
 cd "$(dirname "$0")/../gui"
 export npm_config_cache="$PWD/.npm-cache" npm_config_audit=false npm_config_fund=false \
   npm_config_update_notifier=false PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -31,10 +34,9 @@ build() {
 }
 
 run_tests() {
-  local kongdb
-  kongdb=$(realpath "$1")
+  local kongdb=$1
   install_dependencies
-  [ -f dist/index.html ] || npm run --silent build
+  npm run --silent build  # the tests serve dist/: never a stale one
   local failed=0
   if KONGDB="$kongdb" timeout 300 npx vitest run; then
     echo "GUI unit tests (Vitest): passed"
@@ -53,7 +55,7 @@ run_tests() {
 }
 
 case "${1:-}" in
-  build) build "${2:-}" ;;
-  test) run_tests "${2:?usage: scripts/gui.sh test KONGDB}" ;;
+  build) build "$target" ;;
+  test) run_tests "${target:?usage: scripts/gui.sh test KONGDB}" ;;
   *) echo "usage: scripts/gui.sh build [INSTALL_DIR] | test KONGDB" >&2; exit 2 ;;
 esac
