@@ -73,17 +73,20 @@ std::string describe(const admin::ListenAddress& l) {
 /// The Admin GUI (Kong's admin_gui_listen, default 127.0.0.1:8002, `off` disables) on a small
 /// server of its own. Without built GUI files it is skipped with a note: the Admin API alone
 /// still runs. nullptr when not served; an error for a bad setting or an unbindable listener.
-tl::expected<std::unique_ptr<admin::Server>, std::string> start_gui(
-    const Config& config, const admin::ServerOptions& api, const std::vector<admin::ListenAddress>& api_bound,
-    std::ostream& err) {
+tl::expected<std::unique_ptr<admin::Server>, std::string> start_gui(const Config& config,
+                                                                    const admin::ServerOptions& api,
+                                                                    const admin::ListenAddress& first_api_listener,
+                                                                    std::ostream& err) {
   auto listeners = admin::parse_listen(config.get("admin_gui_listen").value_or("127.0.0.1:8002"));
   if (!listeners) return tl::unexpected("admin_gui_listen: " + listeners.error());
   if (listeners->empty()) return nullptr;
-  const std::string root = config.get("admin_gui_root").value_or(admin::default_gui_root());
-  auto site = admin::make_gui_site(
-      {.root = root, .admin_api_url = config.get("admin_gui_api_url").value_or(admin::default_gui_api_url(api_bound.front()))});
+  admin::GuiSite gui;
+  gui.root = config.get("admin_gui_root").value_or(admin::default_gui_root());
+  gui.admin_api_url = config.get("admin_gui_api_url").value_or(admin::default_gui_api_url(first_api_listener));
+  auto site = admin::make_gui_site(gui);
   if (!site) {
-    err << "kongdb: Admin GUI not served: " << site.error() << " (bash scripts/main.sh builds it)" << std::endl;
+    err << "kongdb: Admin GUI not served: " << site.error() << " (bash scripts/main.sh builds it)"
+        << std::endl;
     return nullptr;
   }
   admin::ServerOptions o;
@@ -160,7 +163,7 @@ int run_start(const Config& config, std::ostream& err) {
       << "; access log " << options->access_log << (options->admin_token.empty() ? "" : "; admin token required")
       << ")" << std::endl;
 
-  auto gui = start_gui(config, *options, (*server)->bound(), err);
+  auto gui = start_gui(config, *options, (*server)->bound().front(), err);
   if (!gui) {
     err << "Error: " << gui.error() << "\n";
     return 1;
