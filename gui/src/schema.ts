@@ -422,3 +422,10 @@ export function mergeSubschema(base: EntitySchema, sub: EntitySchema): EntitySch
   for (const [name, f] of own) if (!fieldEntries(base.fields).some(([n]) => n === name)) fields.push({ [name]: f });
   return { fields, entity_checks: [...(base.entity_checks ?? []), ...(sub.entity_checks ?? [])] };
 }
+
+/** Any value as one line of text (lists comma-separated, objects as JSON); null is empty. */
+export function displayText(value: Json | undefined): string {
+  if (value === undefined || value === null) return '';
+  if (Array.isArray(value) && value.every((x) => x === null || typeof x !== 'object')) return value.join(', ');
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

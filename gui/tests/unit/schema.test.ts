@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   discoverEntities,
+  displayText,
   endpointKey,
   fieldErrors,
   formFields,
@@ -213,5 +214,14 @@ describe("Kong's error object", () => {
     expect(fieldErrors({ fields: { paths: { '2': 'should start with: / (fixed path) or ~/ (regex path)' } } })).toEqual({
       paths: 'should start with: / (fixed path) or ~/ (regex path)',
     });
+  });
+});
+
+describe('table cells', () => {
+  it('show lists comma-separated, records as JSON and null as nothing', () => {
+    expect(displayText(['http', 'https'])).toBe('http, https');
+    expect(displayText({ id: 'x' })).toBe('{"id":"x"}');
+    expect(displayText(null)).toBe('');
+    expect(displayText(8080)).toBe('8080');
   });
 });
