@@ -429,3 +429,26 @@ export function displayText(value: Json | undefined): string {
   if (Array.isArray(value) && value.every((x) => x === null || typeof x !== 'object')) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+function isRecord(v: Json | undefined): v is { [key: string]: Json } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * What an edit changed: the fields of `after` that differ from `before`, records compared field
+ * by field (Kong's PATCH merges records such as a plugin's config). Untouched fields are left
+ * out, so an edit never rewrites what it did not show faithfully (a null boolean stays null).
+ */
+export function changes(before: Record<string, Json>, after: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const old = before[key];
+    if (isRecord(value) && isRecord(old)) {
+      const nested = changes(old, value);
+      if (Object.keys(nested).length > 0) out[key] = nested;
+    } else if (JSON.stringify(value) !== JSON.stringify(old)) {
+      out[key] = value;
+    }
+  }
+  return out;
+}

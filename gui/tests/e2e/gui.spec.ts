@@ -142,6 +142,18 @@ test('edits the service', async ({ page }) => {
   expect((await adminCall('GET', '/services/orders')).json.retries).toBe(3);
 });
 
+test("edits the plugin's config from the plugin's schema", async ({ page }) => {
+  const plugin = (await adminCall('GET', '/routes/order-by-id/plugins')).json.data[0];
+  await page.goto(`${gui()}/#/e/plugins/${plugin.id}/edit`);
+  await page.locator('[data-path="config.hide_credentials"] input').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: /plugins key-auth/ })).toBeVisible();
+  const saved = (await adminCall('GET', `/plugins/${plugin.id}`)).json;
+  expect(saved.config.hide_credentials).toBe(true);
+  expect(saved.config.key_names).toEqual(['apikey']);
+  expect(saved.route.id).toBe(plugin.route.id);
+});
+
 test('paginates 250 consumers with one Admin API request per page', async ({ page }) => {
   await seed(
     'consumers',

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  changes,
   discoverEntities,
   displayText,
   endpointKey,
@@ -158,6 +159,14 @@ describe('services', () => {
     expect(body.tags).toBeNull();
   });
 
+  it('sends only what an edit changed, so a null boolean left alone stays null', () => {
+    const entity = { name: 'svc', host: 'h', port: 80, tls_verify: null, retries: 5 } as Record<string, Json>;
+    const before = toPayload(fields, initialModel(fields, entity), 'edit');
+    const model = initialModel(fields, entity);
+    model.retries = '3';
+    expect(changes(before, toPayload(fields, model, 'edit'))).toEqual({ retries: 3 });
+  });
+
   it('refuses text that is not an integer, naming the field', () => {
     const model = initialModel(fields, null);
     model.port = 'eighty';
@@ -193,6 +202,17 @@ describe('routes, consumers and credentials', () => {
   it("hides key-auth's consumer, which the plugin fixes to null", () => {
     expect(pluginForm('key-auth').map((f) => f.name)).not.toContain('consumer');
     expect(field(pluginForm('key-auth'), 'config.key_names').widget).toBe('list');
+  });
+});
+
+describe('plugin edits', () => {
+  it('send the changed config fields only, which Kong merges into the stored config', () => {
+    const fields = pluginForm('key-auth');
+    const stored = { name: 'key-auth', enabled: true, protocols: ['http', 'https'], config: { key_names: ['apikey'], hide_credentials: false, realm: null } } as Record<string, Json>;
+    const before = toPayload(fields, initialModel(fields, stored), 'edit');
+    const model = initialModel(fields, stored);
+    (model.config as Record<string, unknown>).hide_credentials = true;
+    expect(changes(before, toPayload(fields, model, 'edit'))).toEqual({ config: { hide_credentials: true } });
   });
 });
 
