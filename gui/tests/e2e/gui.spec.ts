@@ -244,6 +244,23 @@ test('a failed Admin API call shows a message, not a blank page', async ({ page 
   await expect(page.getByRole('alert')).toContainText("No services 'no-such-service'");
 });
 
+test('hides writes and shows the declarative configuration when GET / says database off', async ({ page }) => {
+  // kongdb always has a database: Kong's DB-less answer to GET / is simulated in the browser.
+  await page.route(`${admin()}/`, async (route) => {
+    const response = await route.fetch();
+    const info = await response.json();
+    info.configuration.database = 'off';
+    await route.fulfill({ response, json: info });
+  });
+  await page.goto(`${gui()}/#/e/consumers`);
+  await expect(page.getByTestId('list-consumers')).toBeVisible();
+  await expect(page.getByRole('link', { name: /^New / })).toHaveCount(0);
+  await page.getByRole('link', { name: 'declarative config' }).click();
+  await expect(page.getByRole('heading', { name: 'Declarative configuration' })).toBeVisible();
+  // kongdb's /config answers as Kong with a database does; the GUI shows that message.
+  await expect(page.getByRole('alert')).toContainText('only available when Kong is configured to not use a database');
+});
+
 test('is usable at a phone width', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${gui()}/#/e/consumers`);
