@@ -423,9 +423,15 @@ export function mergeSubschema(base: EntitySchema, sub: EntitySchema): EntitySch
   return { fields, entity_checks: [...(base.entity_checks ?? []), ...(sub.entity_checks ?? [])] };
 }
 
-/** Any value as one line of text (lists comma-separated, objects as JSON); null is empty. */
-export function displayText(value: Json | undefined): string {
+/**
+ * Any value as one line of text (lists comma-separated, objects as JSON, a timestamp field's
+ * seconds as a UTC date); null is empty.
+ */
+export function displayText(value: Json | undefined, field?: SchemaField): string {
   if (value === undefined || value === null) return '';
+  if (field?.timestamp && typeof value === 'number') {
+    return `${new Date(value * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  }
   if (Array.isArray(value) && value.every((x) => x === null || typeof x !== 'object')) return value.join(', ');
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }

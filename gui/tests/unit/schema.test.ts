@@ -243,5 +243,7 @@ describe('table cells', () => {
     expect(displayText({ id: 'x' })).toBe('{"id":"x"}');
     expect(displayText(null)).toBe('');
     expect(displayText(8080)).toBe('8080');
+    const createdAt = fixture.entities.services.fields.find((f) => 'created_at' in f)?.created_at;
+    expect(displayText(1796679104, createdAt)).toBe('2026-12-07 21:31:44 UTC');
   });
 });
