@@ -261,6 +261,21 @@ test('hides writes and shows the declarative configuration when GET / says datab
   await expect(page.getByRole('alert')).toContainText('only available when Kong is configured to not use a database');
 });
 
+test('works from the keyboard', async ({ page }) => {
+  await page.goto(`${gui()}/#/e/consumers`);
+  await page.getByLabel('Find by id or name').focus();
+  await page.keyboard.type('alice');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: /consumers alice/ })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('dialog')).toBeVisible();
+  await expect(page.getByRole('dialog').getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog')).toBeHidden();
+  expect((await adminCall('GET', '/consumers/alice')).status).toBe(200);
+});
+
 test('is usable at a phone width', async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(`${gui()}/#/e/consumers`);
