@@ -39,12 +39,16 @@ KONG_SQLITE_PATH="$demo_dir/lua.sqlite" run lua "$(dirname "$0")/../examples/see
 # The Admin API on the database above, on a free loopback port, until SIGTERM.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export KONG_ADMIN_LISTEN="127.0.0.1:$port"
+# The web GUI on another free port (its default, 127.0.0.1:8002, may be taken here).
+gui_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export KONG_ADMIN_GUI_LISTEN="127.0.0.1:$gui_port"
 echo
-echo "\$ KONG_ADMIN_LISTEN=$KONG_ADMIN_LISTEN kongdb start &"
+echo "\$ KONG_ADMIN_LISTEN=$KONG_ADMIN_LISTEN KONG_ADMIN_GUI_LISTEN=$KONG_ADMIN_GUI_LISTEN kongdb start &"
 "$KONGDB" start >"$demo_dir/start.log" 2>&1 &
 server=$!
 for _ in $(seq 100); do "$KONGDB" health >/dev/null 2>&1 && break; sleep 0.1; done
 grep -m 1 "listening" "$demo_dir/start.log"
+grep -m 1 "Admin GUI" "$demo_dir/start.log"
 admin="http://$KONG_ADMIN_LISTEN"
 call() {
   echo

@@ -9,7 +9,10 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libluajit2-5.1-dev wrk
   clang-14 libclang-rt-14-dev
+  chromium
 )
+# The web GUI (gui/) is built with Node.js and npm; Debian's packages unless Node is already there.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test: install dependencies, build with AddressSanitizer + UBSan (warnings are errors),
 # run the unit, conformance (SQLite and a throw-away PostgreSQL 15) and integration tests, then
-# run each fuzz target for a bounded time.
+# run each fuzz target for a bounded time, then the web GUI's unit and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -20,5 +20,11 @@ cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz --target fuzzers
 bash scripts/fuzz.sh build/fuzz "$FUZZ_SECONDS"
 
+# The web GUI: Vitest unit tests of the schema-to-form mapping, then Playwright in Debian's
+# chromium against the ASan `kongdb start` (bounded; a failure fails this script).
+gui_status=0
+bash scripts/gui.sh test build/asan/bin/kongdb || gui_status=$?
+
 # The test runner's verdict, last, for whoever reads only the end of the log.
 grep -E "tests passed|tests failed" "$ctest_log" | tail -n 1
+exit "$gui_status"

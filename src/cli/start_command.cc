@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "kongdb/admin/api.h"
+#include "kongdb/admin/gui.h"
 #include "kongdb/app/admin.h"
 #include "kongdb/app/open.h"
 #include "kongdb/admin/server.h"
@@ -32,6 +33,8 @@ tl::expected<admin::ServerOptions, std::string> server_options(const Config& con
   if (o.ssl_cert_path == "NONE") o.ssl_cert_path.clear();
   if (o.ssl_key_path == "NONE") o.ssl_key_path.clear();
   o.admin_token = config.get("admin_token").value_or("");
+  o.cors = true;  // as Kong: the GUI on admin_gui_listen is another origin
+  o.cors_origins = admin::gui_origins(config.get("admin_gui_url").value_or(""));
   o.access_log = config.get("admin_access_log").value_or("stdout");
   o.server_header = std::string("kong/") + admin::kKongCompatibleVersion;
 
@@ -65,6 +68,37 @@ tl::expected<admin::ServerOptions, std::string> server_options(const Config& con
 
 std::string describe(const admin::ListenAddress& l) {
   return (l.ssl ? "https://" : "http://") + l.to_string();
+}
+
+/// The Admin GUI (Kong's admin_gui_listen, default 127.0.0.1:8002, `off` disables) on a small
+/// server of its own. Without built GUI files it is skipped with a note: the Admin API alone
+/// still runs. nullptr when not served; an error for a bad setting or an unbindable listener.
+tl::expected<std::unique_ptr<admin::Server>, std::string> start_gui(const Config& config,
+                                                                    const admin::ServerOptions& api,
+                                                                    const admin::ListenAddress& first_api_listener,
+                                                                    std::ostream& err) {
+  auto listeners = admin::parse_listen(config.get("admin_gui_listen").value_or("127.0.0.1:8002"));
+  if (!listeners) return tl::unexpected("admin_gui_listen: " + listeners.error());
+  if (listeners->empty()) return nullptr;
+  admin::GuiSite gui;
+  gui.root = config.get("admin_gui_root").value_or(admin::default_gui_root());
+  gui.admin_api_url = config.get("admin_gui_api_url").value_or(admin::default_gui_api_url(first_api_listener));
+  auto site = admin::make_gui_site(gui);
+  if (!site) {
+    err << "kongdb: Admin GUI not served: " << site.error() << " (bash scripts/main.sh builds it)"
+        << std::endl;
+    return nullptr;
+  }
+  admin::ServerOptions o;
+  o.listeners = std::move(*listeners);
+  o.workers = 1;
+  o.ssl_cert_path = config.get("admin_gui_ssl_cert").value_or(api.ssl_cert_path);
+  o.ssl_key_path = config.get("admin_gui_ssl_cert_key").value_or(api.ssl_key_path);
+  o.access_log = config.get("admin_gui_access_log").value_or(api.access_log);
+  o.server_header = api.server_header;
+  auto server = admin::Server::start(std::move(o), std::move(*site));
+  if (!server) return tl::unexpected("admin_gui_listen: " + server.error());
+  return std::move(*server);
 }
 
 }  // namespace
@@ -124,12 +158,21 @@ int run_start(const Config& config, std::ostream& err) {
       << "; access log " << options->access_log << (options->admin_token.empty() ? "" : "; admin token required")
       << ")" << std::endl;
 
+  auto gui = start_gui(config, *options, (*server)->bound().front(), err);
+  if (!gui) {
+    err << "Error: " << gui.error() << "\n";
+    return 1;
+  }
+  if (*gui) err << "kongdb: Admin GUI at " << describe((*gui)->bound().front()) << std::endl;
+
   int signal_number = 0;
   sigwait(&signals, &signal_number);
   err << "kongdb: received " << (signal_number == SIGINT ? "SIGINT" : "SIGTERM")
       << ", finishing in-flight requests" << std::endl;
   server_ref->store(nullptr);
+  if (*gui) (*gui)->stop();
   (*server)->stop();
+  if (*gui) (*gui)->wait();
   (*server)->wait();
   err << "kongdb: stopped" << std::endl;
   return 0;

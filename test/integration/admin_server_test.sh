@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Transport behaviour of a real `kongdb start` (endpoint bodies are covered elsewhere):
-# keep-alive, pipelining, limits, slow clients, TLS, the admin token, signals, `kongdb health`.
+# keep-alive, pipelining, limits, slow clients, TLS, the admin token, signals, `kongdb health`,
+# and the web GUI's listener.
 set -uo pipefail
 KONGDB=${KONGDB:?path to kongdb}
 passes=0
@@ -170,6 +171,35 @@ out=$(env KONG_SQLITE_PATH="$tmp/kong.db" KONG_ADMIN_LISTEN="127.0.0.1:1 ssl" "$
 [ $rc -eq 1 ] && [[ "$out" == *"admin_ssl_cert"* ]] && ok || bad "ssl listener without a cert -> exit 1 (rc=$rc: $out)"
 out=$(env KONG_SQLITE_PATH="$tmp/kong.db" KONG_ADMIN_LISTEN="nonsense" "$KONGDB" start 2>&1); rc=$?
 [ $rc -eq 1 ] && [[ "$out" == *"invalid admin_listen entry 'nonsense'"* ]] && ok || bad "bad admin_listen -> exit 1 (rc=$rc: $out)"
+
+# The web GUI on admin_gui_listen: its files, /kconfig.json, the URL printed at start-up, and
+# Kong's CORS headers on the Admin API for it.
+mkdir -p "$tmp/gui/assets"
+echo '<!doctype html><title>gui</title>' >"$tmp/gui/index.html"
+echo 'console.log(1)' >"$tmp/gui/assets/app-1a2b.js"
+api_port=$(free_port)
+gui_port=$(free_port)
+gui=(KONG_SQLITE_PATH="$tmp/kong.db" KONG_ADMIN_LISTEN="127.0.0.1:$api_port" KONG_ADMIN_ACCESS_LOG=off
+     KONG_ADMIN_GUI_LISTEN="127.0.0.1:$gui_port" KONG_ADMIN_GUI_ROOT="$tmp/gui")
+if start_kongdb gui "${gui[@]}"; then ok; else bad "kongdb start with the GUI"; cat "$tmp/gui.err"; fi
+gui_pid=$pid
+grep -q "Admin GUI at http://127.0.0.1:$gui_port" "$tmp/gui.err" && ok || { bad "GUI URL printed"; cat "$tmp/gui.err"; }
+[ "$(curl -s "http://127.0.0.1:$gui_port/")" = '<!doctype html><title>gui</title>' ] && ok || bad "GUI index served"
+[ "$(curl -s "http://127.0.0.1:$gui_port/kconfig.json")" = "{\"admin_api_url\":\"http://127.0.0.1:$api_port\"}" ] && ok ||
+  bad "kconfig.json names the Admin API ($(curl -s "http://127.0.0.1:$gui_port/kconfig.json"))"
+headers=$(curl -s -D - -o /dev/null -X OPTIONS -H "Origin: http://127.0.0.1:$gui_port" \
+  -H 'Access-Control-Request-Headers: content-type,kong-admin-token' "http://127.0.0.1:$api_port/services")
+[[ "$headers" == *"HTTP/1.1 204"* && "$headers" == *"Access-Control-Allow-Origin: http://127.0.0.1:$gui_port"* &&
+   "$headers" == *"Access-Control-Allow-Headers: content-type,kong-admin-token"* ]] && ok || bad "CORS preflight ($headers)"
+kill -TERM "$gui_pid"
+wait "$gui_pid" && ok || bad "GUI instance stops on SIGTERM"
+out=$(env KONG_SQLITE_PATH="$tmp/kong.db" KONG_ADMIN_LISTEN="127.0.0.1:$api_port" KONG_ADMIN_GUI_LISTEN=bogus "$KONGDB" start 2>&1); rc=$?
+[ $rc -eq 1 ] && [[ "$out" == *"admin_gui_listen: invalid admin_listen entry 'bogus'"* ]] && ok || bad "bad admin_gui_listen -> exit 1 (rc=$rc: $out)"
+if start_kongdb nogui KONG_SQLITE_PATH="$tmp/kong.db" KONG_ADMIN_LISTEN="127.0.0.1:$api_port" \
+     KONG_ADMIN_GUI_LISTEN="127.0.0.1:$gui_port" KONG_ADMIN_GUI_ROOT="$tmp/missing"; then ok; else bad "start without GUI files"; fi
+grep -q "Admin GUI not served: no Admin GUI files in '$tmp/missing'" "$tmp/nogui.err" && ok || { bad "missing GUI noted"; cat "$tmp/nogui.err"; }
+kill -TERM "$pid"
+wait "$pid"
 
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -76,6 +76,14 @@ struct ServerOptions {
   std::string ssl_key_path;
   /// When non-empty, every request must carry `Kong-Admin-Token: <token>` (else 401).
   std::string admin_token;
+  /// Kong's CORS on the Admin API (api_helpers.cors_filter), so a GUI on another origin can
+  /// call it: every response gets Access-Control-Allow-Origin (the request's Origin, else "*")
+  /// and Access-Control-Allow-Credentials; a preflight (OPTIONS) gets the headers it asks for
+  /// allowed, and is exempt from the admin token (browsers send no custom header on it).
+  bool cors = false;
+  /// Kong's admin_gui_origin (the origins of admin_gui_url): an Origin not among them is
+  /// answered with the first one. Empty: any origin is echoed.
+  std::vector<std::string> cors_origins;
   /// Access log: "off", "stdout", "stderr" or a file path (appended), one line per request in
   /// nginx's combined format.
   std::string access_log = "off";

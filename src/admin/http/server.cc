@@ -251,7 +251,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
 
     auto started = std::chrono::steady_clock::now();
     Response response;
-    if (!server_.options.admin_token.empty() &&
+    const bool preflight = server_.options.cors && request.method == "OPTIONS";
+    if (!server_.options.admin_token.empty() && !preflight &&
         !tokens_equal(request.header("kong-admin-token"), server_.options.admin_token)) {
       response.status = 401;
       response.headers.push_back({"content-type", "application/json; charset=utf-8"});
@@ -264,6 +265,8 @@ class Session : public SessionBase, public std::enable_shared_from_this<Session<
         response = error_response(500);
       }
     }
+    if (server_.options.cors)
+      http_support::add_cors_headers(request, server_.options.cors_origins, response);
     auto latency = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
     log_.method = std::move(request.method);

@@ -140,4 +140,31 @@ std::string unauthorized_body() {
   return R"({"message":"Invalid credentials. Token or User credentials required"})";
 }
 
+void add_cors_headers(const Request& request, const std::vector<std::string>& allowed_origins,
+                      Response& response) {
+  std::string origin(request.header("origin"));
+  if (!allowed_origins.empty()) {
+    bool allowed = false;
+    for (const auto& o : allowed_origins) allowed = allowed || o == origin;
+    if (!allowed) origin = allowed_origins.front();
+  } else if (origin.empty()) {
+    origin = "*";
+  }
+  auto set = [&response](std::string name, std::string value) {
+    for (auto& h : response.headers) {
+      if (h.name == name) {
+        h.value = std::move(value);
+        return;
+      }
+    }
+    response.headers.push_back({std::move(name), std::move(value)});
+  };
+  set("access-control-allow-origin", std::move(origin));
+  set("access-control-allow-credentials", "true");
+  if (request.method == "OPTIONS") {
+    if (auto asked = request.header("access-control-request-headers"); !asked.empty())
+      set("access-control-allow-headers", std::string(asked));
+  }
+}
+
 }  // namespace kongdb::admin::http_support

@@ -7,8 +7,11 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <tl/expected.hpp>
+
+#include "kongdb/admin/http.h"
 
 namespace kongdb::admin::http_support {
 
@@ -51,5 +54,11 @@ const std::string& http_date(std::chrono::system_clock::time_point now);
 std::string error_body(int status);
 /// The body for a 401 when the admin token is missing or wrong.
 std::string unauthorized_body();
+
+/// Kong's cors_filter: adds Access-Control-Allow-Origin/-Credentials to `response` and, for an
+/// OPTIONS request, allows the headers named by its Access-Control-Request-Headers.
+/// `allowed_origins` empty: the request's Origin is echoed (or "*" without one).
+void add_cors_headers(const Request& request, const std::vector<std::string>& allowed_origins,
+                      Response& response);
 
 }  // namespace kongdb::admin::http_support

@@ -353,6 +353,26 @@ TEST(AdminServer, AdminTokenIsRequiredWhenConfigured) {
   EXPECT_EQ(ok->status, 200);
 }
 
+TEST(AdminServer, WithCorsPreflightsNeedNoTokenAndEveryAnswerCarriesTheOrigin) {
+  ServerOptions o = local_options();
+  o.admin_token = "s3cret";
+  o.cors = true;
+  auto server = start(o, echo_factory());
+  Client c(port_of(*server));
+  c.send("OPTIONS /services HTTP/1.1\r\nHost: t\r\nOrigin: http://127.0.0.1:8002\r\n"
+         "Access-Control-Request-Headers: kong-admin-token\r\n\r\n");
+  auto preflight = c.read_response();
+  ASSERT_TRUE(preflight);
+  EXPECT_EQ(preflight->status, 200);  // the echo handler's answer: the token was not asked for
+  EXPECT_EQ(preflight->headers["access-control-allow-origin"], "http://127.0.0.1:8002");
+  EXPECT_EQ(preflight->headers["access-control-allow-headers"], "kong-admin-token");
+  c.send(get("/services", "Origin: http://127.0.0.1:8002\r\n"));
+  auto refused = c.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);  // readable by the GUI, which then asks for the token
+  EXPECT_EQ(refused->headers["access-control-allow-origin"], "http://127.0.0.1:8002");
+}
+
 TEST(AdminServer, HeadKeepsContentLengthWithoutABodyAnd204HasNone) {
   auto server = start(local_options(), echo_factory());
   Client c(port_of(*server));
