@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <shared_mutex>
@@ -83,11 +84,33 @@ struct TagsEntry {
   std::vector<std::string> tags;
 };
 
+/// Many readers or one writer, the writer first: a waiting writer stops new readers at the
+/// gate, so a steady stream of readers cannot starve it (glibc's rwlock prefers readers).
+class WriterFirstMutex {
+ public:
+  void lock() {
+    gate_.lock();
+    rw_.lock();
+  }
+  void unlock() {
+    rw_.unlock();
+    gate_.unlock();
+  }
+  void lock_shared() {
+    std::lock_guard pass(gate_);
+    rw_.lock_shared();
+  }
+  void unlock_shared() { rw_.unlock_shared(); }
+
+ private:
+  std::mutex gate_;
+  std::shared_mutex rw_;
+};
+
 struct Store {
   explicit Store(const MemoryOptions& opts);
 
-  /// Many readers or one writer.
-  mutable std::shared_mutex mutex;
+  mutable WriterFirstMutex mutex;
   Clock* clock;
   std::function<Result<void>(std::string_view, std::string_view)> before_write;
   std::map<std::string, std::unique_ptr<Table>, std::less<>> tables;
