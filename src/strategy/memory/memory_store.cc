@@ -147,27 +147,31 @@ std::optional<Key> Table::find_by_field(const FieldMap& f, const Value& value, c
   return std::nullopt;
 }
 
+namespace {
+// The parent a row's foreign key points at, as the children index keys it (nullopt: none).
+std::optional<std::string> parent_of(const FieldMap& f, const StoredRow& row) {
+  const Value* v = row.fields.find(f.name);
+  if (!v || !v->is_object()) return std::nullopt;
+  Key parent;
+  for (const auto& part : f.parent_pk) parent.push_back(*v->find(part));
+  return key_text(parent);
+}
+}  // namespace
+
 void Table::index(const Key& key, const StoredRow& row) {
   for (const auto& f : layout.fields) {
     if (!f.foreign) continue;
-    const Value* v = row.fields.find(f.name);
-    if (!v || !v->is_object()) continue;
-    Key parent;
-    for (const auto& part : f.parent_pk) parent.push_back(*v->find(part));
-    children[f.name][key_text(parent)].insert(key);
+    if (auto parent = parent_of(f, row)) children[f.name][*parent].insert(key);
   }
 }
 
 void Table::unindex(const Key& key, const StoredRow& row) {
   for (const auto& f : layout.fields) {
     if (!f.foreign) continue;
-    const Value* v = row.fields.find(f.name);
-    if (!v || !v->is_object()) continue;
-    Key parent;
-    for (const auto& part : f.parent_pk) parent.push_back(*v->find(part));
+    auto parent = parent_of(f, row);
     auto by_field = children.find(f.name);
-    if (by_field == children.end()) continue;
-    auto set = by_field->second.find(key_text(parent));
+    if (!parent || by_field == children.end()) continue;
+    auto set = by_field->second.find(*parent);
     if (set == by_field->second.end()) continue;
     set->second.erase(key);
     if (set->second.empty()) by_field->second.erase(set);
