@@ -24,6 +24,7 @@ struct MemoryOptions {
   Clock* clock = nullptr;
   /// Failure injection for tests: runs before every row write of an entity (operation
   /// "insert", "update", "upsert" or "delete"); an error fails that write, changing nothing.
+  /// It runs under the store's write lock, so it must not use the store itself.
   std::function<Result<void>(std::string_view entity, std::string_view operation)> before_write;
 };
 
