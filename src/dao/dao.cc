@@ -346,8 +346,12 @@ struct DAO::Impl {
                                  emulation::UndoLog& undo) const {
     std::vector<std::pair<DAO*, Value>> targets{{&self, entity}};
     targets.insert(targets.end(), cascaded.begin(), cascaded.end());
-    std::vector<std::pair<DAO*, Value>> detached;  // child and its pk, with the field to clear
-    std::vector<std::string> detached_fields;
+    struct Detach {
+      DAO* child;
+      Value pk;
+      std::string field;  // the reference to clear
+    };
+    std::vector<Detach> detached;
     const Value any_ws = Value::object({{"workspace", Value()}});
     for (const auto& [target, row] : targets) {
       const Value pk = target->schema().extract_pk_values(row);
@@ -368,15 +372,13 @@ struct DAO::Impl {
           auto next = it.next();
           if (!next) return next.error();
           if (!*next) break;
-          detached.emplace_back(child, child->schema().extract_pk_values(**next));
-          detached_fields.push_back(c.field);
+          detached.push_back({child, child->schema().extract_pk_values(**next), c.field});
         }
       }
     }
-    for (size_t i = 0; i < detached.size(); ++i) {
-      auto& [child, pk] = detached[i];
-      if (auto r = undoable(*child, pk, undo); !r) return r;
-      auto r = child->strategy().update(pk, Value::object({{detached_fields[i], Value()}}), strategy::QueryOptions{});
+    for (const Detach& d : detached) {
+      if (auto r = undoable(*d.child, d.pk, undo); !r) return r;
+      auto r = d.child->strategy().update(d.pk, Value::object({{d.field, Value()}}), strategy::QueryOptions{});
       if (!r) return tag(r.error());
     }
     for (const auto& [child, row] : cascaded) {
@@ -407,13 +409,12 @@ struct DAO::Impl {
     // The unique values the deleted rows hold, read while the rows still exist.
     std::vector<std::pair<DAO*, std::vector<emulation::UniqueValue>>> held;
     if (!has.unique_constraints) {
-      held.emplace_back(&self, emulation::unique_values(self, entity, emulation::unique_ws(self, self.db_, q, entity)));
+      held.emplace_back(&self, emulation::unique_values(self, self.db_, q, entity));
       for (const auto& [child, row] : cascaded) {
         auto stored = emulation::stored_row(*child, child->schema().extract_pk_values(row));
         if (!stored) return tag(stored.error());
         const Value& full = *stored ? **stored : row;
-        held.emplace_back(child, emulation::unique_values(
-                                     *child, full, emulation::unique_ws(*child, self.db_, strategy::QueryOptions{}, full)));
+        held.emplace_back(child, emulation::unique_values(*child, self.db_, strategy::QueryOptions{}, full));
       }
     }
     emulation::UndoLog undo;
@@ -499,7 +500,7 @@ struct DAO::Impl {
       return out;
     }
     const Value owner = self.schema_.extract_pk_values(row);
-    auto taken = emulation::unique_values(self, row, emulation::unique_ws(self, self.db_, q, row));
+    auto taken = emulation::unique_values(self, self.db_, q, row);
     if (auto r = emulation::claim_all(self, taken, owner, undo); !r) return tag(r.error());
     auto out = write_row(undo);
     if (!out) {
@@ -507,7 +508,7 @@ struct DAO::Impl {
       return out;
     }
     if (old) {
-      auto held = emulation::unique_values(self, *old, emulation::unique_ws(self, self.db_, q, *old));
+      auto held = emulation::unique_values(self, self.db_, q, *old);
       emulation::release_unused(self, held, taken, self.schema_.extract_pk_values(*old));
     }
     return out;

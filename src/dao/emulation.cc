@@ -15,15 +15,19 @@ void UndoLog::roll_back() {
   steps_.clear();
 }
 
+namespace {
 std::string unique_ws(const DAO& dao, const DB& db, const strategy::QueryOptions& q, const Value& row) {
   if (!dao.schema().workspaceable) return {};
   if (!q.ws_id.empty()) return q.ws_id;
   if (const Value* ws = row.find("ws_id"); ws && ws->is_string()) return ws->as_string();
   return db.default_workspace_id();
 }
+}  // namespace
 
-std::vector<UniqueValue> unique_values(const DAO& dao, const Value& row, const std::string& ws_id) {
+std::vector<UniqueValue> unique_values(const DAO& dao, const DB& db, const strategy::QueryOptions& q,
+                                       const Value& row) {
   const schema::Schema& s = dao.schema();
+  const std::string ws_id = unique_ws(dao, db, q, row);
   std::vector<UniqueValue> out;
   for (const auto& [name, field] : s.fields) {
     if (!field.is_unique() || field.is(field.transient_)) continue;

@@ -37,13 +37,11 @@ struct UniqueValue {
   Value shown;
 };
 
-/// The workspace a row's per-workspace unique values belong to: the operation's, else the
-/// row's ws_id, else the default workspace ("" for entities without workspaces).
-std::string unique_ws(const DAO& dao, const DB& db, const strategy::QueryOptions& q, const Value& row);
-
 /// The unique values `row` holds, in the order SQL backends report violations: each unique
-/// field set to a value, then the composite cache_key.
-std::vector<UniqueValue> unique_values(const DAO& dao, const Value& row, const std::string& ws_id);
+/// field set to a value, then the composite cache_key. Per-workspace values belong to the
+/// operation's workspace, else the row's ws_id, else the default workspace.
+std::vector<UniqueValue> unique_values(const DAO& dao, const DB& db, const strategy::QueryOptions& q,
+                                       const Value& row);
 
 /// Claims each value for the row `owner` (its pk). A value held by another row fails with
 /// Kong's UNIQUE_VIOLATION; on any failure the claims taken here are released first.

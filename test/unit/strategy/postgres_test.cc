@@ -362,7 +362,8 @@ TEST_F(PostgresTest, ConcurrentMigrationsAreSerialised) {
   extra.name = "extras";
   std::atomic<int> failures{0};
   auto run = [&](Connector* c) {
-    if (!c->migrations()->bootstrap_meta() || !c->migrations()->run_up("core", "002_extras", {&extra}, false)) ++failures;
+    MigrationStore& m = *c->migrations();
+    if (!m.bootstrap_meta() || !m.run_up("core", "002_extras", {&extra}, false)) ++failures;
   };
   std::thread t1(run, a.get()), t2(run, b.get());
   t1.join();
