@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "dao/emulation.h"
 #include "dao/options.h"
 #include "kongdb/core/error.h"
 #include "kongdb/dao/db.h"
@@ -316,25 +317,85 @@ struct DAO::Impl {
     return {};
   }
 
-  // For backends without native foreign keys: refuse (restrict), delete children (cascade)
-  // or clear their reference (null), as the database would.
-  Result<void> emulate_on_delete(const Value& entity, const std::vector<std::pair<DAO*, Value>>& cascaded) const {
-    if (self.db_.connector().capabilities().foreign_keys) return {};
-    Value pk = self.schema_.extract_pk_values(entity);
-    for (const auto& c : self.db_.constraints_on(self.schema_.name)) {
-      DAO* child = self.db_.dao(c.schema->name);
-      if (!child) continue;
-      auto page = child->page_for(c.field, pk, 1, {}, Value::object({{"workspace", Value()}}));
-      if (!page) return page.error();
-      if (page->rows.empty()) continue;
-      if (c.on_delete == "restrict" || c.on_delete.empty()) {
-        return tag(errors::foreign_key_violation_restricted(self.schema_.name, c.schema->name));
+  // Backends without transactions
+  // ------------------------------
+  // The DAO orders each operation's writes so that no state between two of them breaks a
+  // guarantee, and undoes the applied ones when a later one fails (emulation::UndoLog):
+  //  - insert/update/upsert: claim the new unique values (emulated uniques), write the row,
+  //    then release the values the old row held. A failure releases the claims taken and puts
+  //    the row back; a failing claim (UNIQUE_VIOLATION) comes before any row write.
+  //  - delete: every refusal (restrict anywhere in the cascade) is found before any write;
+  //    then children detached (on_delete null) and cascaded children, deepest first, then the
+  //    row itself, then its and the cascaded rows' unique values are released. A failure puts
+  //    every removed or detached row back.
+  // A crash (or a failing undo step) between two writes can leave, and only leave:
+  //  - unique values claimed by no row (insert/update stopped after claiming), or still
+  //    claimed by a row that changed or went away (stopped before releasing): later writes of
+  //    those values fail with UNIQUE_VIOLATION;
+  //  - part of a cascade applied: some children deleted or detached while the parent and the
+  //    remaining children still exist (never a child without its parent); deleting the parent
+  //    again finishes it.
+  // Related rows written by an entity's after_write (a certificate's snis) are DAO writes of
+  // their own: a later failure does not take them back. Foreign keys are checked before the
+  // write, so a parent deleted concurrently between the check and the write leaves an orphan.
+
+  // For backends without native foreign keys: refuse (restrict) before any write, then clear
+  // the references of on_delete=null children and delete the cascaded rows, children first.
+  // Every write joins `undo`.
+  Result<void> emulate_on_delete(const Value& entity, const std::vector<std::pair<DAO*, Value>>& cascaded,
+                                 emulation::UndoLog& undo) const {
+    std::vector<std::pair<DAO*, Value>> targets{{&self, entity}};
+    targets.insert(targets.end(), cascaded.begin(), cascaded.end());
+    struct Detach {
+      DAO* child;
+      Value pk;
+      std::string field;  // the reference to clear
+    };
+    std::vector<Detach> detached;
+    const Value any_ws = Value::object({{"workspace", Value()}});
+    for (const auto& [target, row] : targets) {
+      const Value pk = target->schema().extract_pk_values(row);
+      for (const auto& c : self.db_.constraints_on(target->schema().name)) {
+        if (c.on_delete == "cascade") continue;
+        DAO* child = self.db_.dao(c.schema->name);
+        if (!child) continue;
+        if (c.on_delete != "null") {
+          auto page = child->page_for(c.field, pk, 1, {}, any_ws);
+          if (!page) return page.error();
+          if (!page->rows.empty()) {
+            return tag(errors::foreign_key_violation_restricted(target->schema().name, c.schema->name));
+          }
+          continue;
+        }
+        RowIterator it = child->each_for(c.field, pk, {}, any_ws);
+        while (true) {
+          auto next = it.next();
+          if (!next) return next.error();
+          if (!*next) break;
+          detached.push_back({child, child->schema().extract_pk_values(**next), c.field});
+        }
       }
     }
-    for (const auto& [child, row] : cascaded) {
-      auto r = child->strategy().remove(child->schema().extract_pk_values(row), strategy::QueryOptions{});
+    for (const Detach& d : detached) {
+      if (auto r = undoable(*d.child, d.pk, undo); !r) return r;
+      auto r = d.child->strategy().update(d.pk, Value::object({{d.field, Value()}}), strategy::QueryOptions{});
       if (!r) return tag(r.error());
     }
+    for (const auto& [child, row] : cascaded) {
+      const Value pk = child->schema().extract_pk_values(row);
+      if (auto r = undoable(*child, pk, undo); !r) return r;
+      auto r = child->strategy().remove(pk, strategy::QueryOptions{});
+      if (!r) return tag(r.error());
+    }
+    return {};
+  }
+
+  // Without transactions: records how to put `pk` of `dao` back before it is written.
+  Result<void> undoable(DAO& dao, const Value& pk, emulation::UndoLog& undo) const {
+    if (caps().transactions) return {};
+    auto step = emulation::undo_of(dao, self.db_, pk);
+    if (!step) return tag(step.error());
+    undo.push(std::move(*step));
     return {};
   }
 
@@ -344,13 +405,35 @@ struct DAO::Impl {
     std::vector<std::pair<DAO*, Value>> cascaded;
     if (auto r = collect_cascade(self.schema_, entity, cascaded, 0); !r) return r.error();
     strategy::QueryOptions q = query(o);
+    const strategy::Capabilities has = caps();
+    // The unique values the deleted rows hold, read while the rows still exist.
+    std::vector<std::pair<DAO*, std::vector<emulation::UniqueValue>>> held;
+    if (!has.unique_constraints) {
+      held.emplace_back(&self, emulation::unique_values(self, self.db_, q, entity));
+      for (const auto& [child, row] : cascaded) {
+        auto stored = emulation::stored_row(*child, child->schema().extract_pk_values(row));
+        if (!stored) return tag(stored.error());
+        const Value& full = *stored ? **stored : row;
+        held.emplace_back(child, emulation::unique_values(*child, self.db_, strategy::QueryOptions{}, full));
+      }
+    }
+    emulation::UndoLog undo;
     auto tx = self.db_.connector().transaction([&]() -> Result<void> {
-      if (auto r = emulate_on_delete(entity, cascaded); !r) return r;
+      if (!has.foreign_keys) {
+        if (auto r = emulate_on_delete(entity, cascaded, undo); !r) return r;
+      }
       auto removed = do_delete(q);
       if (!removed) return tag(removed.error());
       return {};
     });
-    if (!tx) return tag(tx.error());
+    if (!tx) {
+      undo.roll_back();
+      return tag(tx.error());
+    }
+    for (size_t i = 0; i < held.size(); ++i) {
+      const Value& row = i == 0 ? entity : cascaded[i - 1].second;
+      emulation::release_unused(*held[i].first, held[i].second, {}, held[i].first->schema().extract_pk_values(row));
+    }
     if (!o.no_broadcast) {
       self.db_.post_crud_event({"delete", self.schema_.name, strip_nulls(entity), Value()});
       for (const auto& [child, row] : cascaded) {
@@ -372,13 +455,17 @@ struct DAO::Impl {
   }
 
   // One storage write plus the entity's after_write, atomically; returns the stored entity.
+  // Without transactions, `undo_row` (which puts the row back as it was) joins `undo` once the
+  // row is written, so a failing after_write takes the row write back.
   Result<Value> write(const std::function<Result<std::optional<Value>>()>& store, const Value& options,
-                      const Value* old, const Error& missing) const {
+                      const Value* old, const Error& missing, emulation::UndoLog& undo,
+                      const std::function<void()>& undo_row) const {
     Value out;
     auto body = [&]() -> Result<void> {
       auto row = store();
       if (!row) return tag(row.error());
       if (!*row) return missing;
+      if (undo_row) undo.push(undo_row);
       auto entity = self.row_to_entity(std::move(**row), options);
       if (!entity) return entity.error();
       if (auto r = self.after_write(*entity, old); !r) return tag(r.error());
@@ -388,6 +475,42 @@ struct DAO::Impl {
     // A single statement is atomic by itself; only related-row writes need a transaction.
     auto tx = self.writes_related_rows() ? self.db_.connector().transaction(body) : body();
     if (!tx) return tag(tx.error());
+    return out;
+  }
+
+  strategy::Capabilities caps() const { return self.db_.connector().capabilities(); }
+
+  // Without transactions: how to put the stored state of `pk` back (nothing to do with them).
+  Result<std::function<void()>> undo_of(const Value& pk) const {
+    if (caps().transactions) return std::function<void()>();
+    auto undo = emulation::undo_of(self, self.db_, pk);
+    if (!undo) return tag(undo.error());
+    return undo;
+  }
+
+  // A row write under the emulated unique constraints: claim the unique values `row` takes,
+  // write, then release those `old` held and `row` no longer does. A failed write rolls the
+  // claims (and, without transactions, the row) back. See "Backends without transactions".
+  Result<Value> guarded_write(const Value& row, const Value* old, const strategy::QueryOptions& q,
+                              const std::function<Result<Value>(emulation::UndoLog&)>& write_row) const {
+    emulation::UndoLog undo;
+    if (caps().unique_constraints) {
+      auto out = write_row(undo);
+      if (!out) undo.roll_back();
+      return out;
+    }
+    const Value owner = self.schema_.extract_pk_values(row);
+    auto taken = emulation::unique_values(self, self.db_, q, row);
+    if (auto r = emulation::claim_all(self, taken, owner, undo); !r) return tag(r.error());
+    auto out = write_row(undo);
+    if (!out) {
+      undo.roll_back();
+      return out;
+    }
+    if (old) {
+      auto held = emulation::unique_values(self, self.db_, q, *old);
+      emulation::release_unused(self, held, taken, self.schema_.extract_pk_values(*old));
+    }
     return out;
   }
 
@@ -483,8 +606,15 @@ Result<Value> DAO::insert(const Value& entity, const Value& options) {
   if (!to_insert) return to_insert.error();
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(*to_insert, q); !r) return r.error();
-  auto out = impl.write([&]() { return found(strategy_->insert(*to_insert, q)); }, options, nullptr,
-                        errors::database_error());
+  const Value pk = schema_.extract_pk_values(*to_insert);
+  auto out = impl.guarded_write(*to_insert, nullptr, q, [&](emulation::UndoLog& undo) -> Result<Value> {
+    std::function<void()> undo_row;
+    if (!impl.caps().transactions) {
+      undo_row = [this, pk] { (void)strategy_->remove(pk, strategy::QueryOptions{}); };
+    }
+    return impl.write([&]() { return found(strategy_->insert(*to_insert, q)); }, options, nullptr,
+                      errors::database_error(), undo, undo_row);
+  });
   if (!out) return out.error();
   impl.post("create", *out, nullptr, *o);
   return out;
@@ -502,8 +632,12 @@ Result<Value> DAO::update(const Value& pk_or_entity, const Value& entity, const 
   Value& old = checked->second;
   strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_update, q); !r) return r.error();
-  auto out = impl.write([&]() { return strategy_->update(pk, to_update, q); }, options, &old,
-                        impl.tag(errors::not_found(pk)));
+  auto out = impl.guarded_write(to_update, &old, q, [&](emulation::UndoLog& undo) -> Result<Value> {
+    auto undo_row = impl.undo_of(pk);
+    if (!undo_row) return undo_row.error();
+    return impl.write([&]() { return strategy_->update(pk, to_update, q); }, options, &old,
+                      impl.tag(errors::not_found(pk)), undo, *undo_row);
+  });
   if (!out) return out.error();
   impl.post("update", *out, &old, o);
   return out;
@@ -521,8 +655,12 @@ Result<Value> DAO::upsert(const Value& pk_or_entity, const Value& entity, const 
   std::optional<Value>& old = checked->second;
   strategy::QueryOptions q = impl.query(o);
   if (auto r = impl.check_foreign_exist(to_upsert, q); !r) return r.error();
-  auto out = impl.write([&]() { return found(strategy_->upsert(pk, to_upsert, q)); }, options,
-                        old ? &*old : nullptr, errors::database_error());
+  auto out = impl.guarded_write(to_upsert, old ? &*old : nullptr, q, [&](emulation::UndoLog& undo) -> Result<Value> {
+    auto undo_row = impl.undo_of(pk);
+    if (!undo_row) return undo_row.error();
+    return impl.write([&]() { return found(strategy_->upsert(pk, to_upsert, q)); }, options,
+                      old ? &*old : nullptr, errors::database_error(), undo, *undo_row);
+  });
   if (!out) return out.error();
   impl.post(old ? "update" : "create", *out, old ? &*old : nullptr, o);
   return out;
@@ -609,8 +747,13 @@ Result<Value> DAO::update_by(std::string_view field, const Value& value, const V
   Value& old = checked->second;
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(to_update, q); !r) return r.error();
-  auto out = impl.write([&]() { return strategy_->update_by_field(field, value, to_update, q); }, options, &old,
-                        impl.tag(errors::not_found_by_field(Value::object({{std::string(field), value}}))));
+  auto out = impl.guarded_write(to_update, &old, q, [&](emulation::UndoLog& undo) -> Result<Value> {
+    auto undo_row = impl.undo_of(schema_.extract_pk_values(old));
+    if (!undo_row) return undo_row.error();
+    return impl.write([&]() { return strategy_->update_by_field(field, value, to_update, q); }, options, &old,
+                      impl.tag(errors::not_found_by_field(Value::object({{std::string(field), value}}))), undo,
+                      *undo_row);
+  });
   if (!out) return out.error();
   impl.post("update", *out, &old, *o);
   return out;
@@ -632,8 +775,12 @@ Result<Value> DAO::upsert_by(std::string_view field, const Value& value, const V
   }
   strategy::QueryOptions q = impl.query(*o);
   if (auto r = impl.check_foreign_exist(to_upsert, q); !r) return r.error();
-  auto out = impl.write([&]() { return found(strategy_->upsert_by_field(field, value, to_upsert, q)); },
-                        options, old ? &*old : nullptr, errors::database_error());
+  auto out = impl.guarded_write(to_upsert, old ? &*old : nullptr, q, [&](emulation::UndoLog& undo) -> Result<Value> {
+    auto undo_row = impl.undo_of(schema_.extract_pk_values(to_upsert));
+    if (!undo_row) return undo_row.error();
+    return impl.write([&]() { return found(strategy_->upsert_by_field(field, value, to_upsert, q)); }, options,
+                      old ? &*old : nullptr, errors::database_error(), undo, *undo_row);
+  });
   if (!out) return out.error();
   impl.post(old ? "update" : "create", *out, old ? &*old : nullptr, *o);
   return out;

@@ -173,14 +173,28 @@ Runner::Runner(strategy::Connector& connector, const schema::EntityRegistry& reg
 Runner::Runner(strategy::Connector& connector, const schema::EntityRegistry& registry,
                Catalogue catalogue, RunnerOptions options)
     : connector_(connector), registry_(registry), catalogue_(std::move(catalogue)),
-      options_(std::move(options)) {
+      options_(std::move(options)), store_(connector.migrations()) {
   if (options_.db_label.empty()) options_.db_label = std::string(connector_.name());
 }
 
 tl::expected<SchemaState, std::string> Runner::state() {
-  auto recorded = connector_.schema_state();
+  if (!store_) {
+    // A backend without migrations has every table its catalogue describes, always.
+    std::vector<strategy::MigrationState> all_executed;
+    for (const auto& sub : catalogue_) {
+      strategy::MigrationState st{sub.name, {}, {}};
+      for (const auto& m : sub.migrations) st.executed.push_back(m.name);
+      all_executed.push_back(std::move(st));
+    }
+    return compute_state(catalogue_, all_executed);
+  }
+  auto recorded = store_->schema_state();
   if (!recorded) return tl::unexpected("failed to check schema state: " + recorded.error().to_string());
   return compute_state(catalogue_, *recorded);
+}
+
+std::string Runner::no_migrations_message() const {
+  return "Database " + options_.db_label + " keeps no migrations: its tables exist as soon as it opens\n";
 }
 
 const Migration* Runner::find(const std::string& subsystem, const std::string& name) const {
@@ -216,8 +230,8 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
         }
         auto sql = mig->up_sql.find(std::string(connector_.name()));
         auto ok = sql != mig->up_sql.end()
-                      ? connector_.run_up_sql(sub.subsystem, name, sql->second, has_teardown)
-                      : connector_.run_up(sub.subsystem, name, schemas, has_teardown);
+                      ? store_->run_up_sql(sub.subsystem, name, sql->second, has_teardown)
+                      : store_->run_up(sub.subsystem, name, schemas, has_teardown);
         if (!ok) {
           return tl::unexpected("failed to run migration '" + name + "' up: " + ok.error().to_string());
         }
@@ -229,7 +243,7 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
             return tl::unexpected("failed to run migration '" + name + "' teardown: " + done.error());
           }
         }
-        auto ok = connector_.run_teardown(sub.subsystem, name);
+        auto ok = store_->run_teardown(sub.subsystem, name);
         if (!ok) {
           return tl::unexpected("failed to run migration '" + name +
                                 "' teardown: " + ok.error().to_string());
@@ -248,6 +262,10 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
 }
 
 tl::expected<void, std::string> Runner::bootstrap(std::ostream& log) {
+  if (!store_) {
+    log << no_migrations_message();
+    return {};
+  }
   auto st = state();
   if (!st) return tl::unexpected(st.error());
   if (!st->needs_bootstrap) {
@@ -255,7 +273,7 @@ tl::expected<void, std::string> Runner::bootstrap(std::ostream& log) {
     return {};
   }
   log << "Bootstrapping database...\n";
-  if (auto ok = connector_.bootstrap_meta(); !ok) {
+  if (auto ok = store_->bootstrap_meta(); !ok) {
     return tl::unexpected("failed to bootstrap database: " + ok.error().to_string());
   }
   if (auto ok = run(st->new_migrations, true, true, log); !ok) return ok;
@@ -264,6 +282,10 @@ tl::expected<void, std::string> Runner::bootstrap(std::ostream& log) {
 }
 
 tl::expected<void, std::string> Runner::up(std::ostream& log) {
+  if (!store_) {
+    log << no_migrations_message();
+    return {};
+  }
   auto st = state();
   if (!st) return tl::unexpected(st.error());
   if (st->needs_bootstrap) return tl::unexpected("Cannot run migrations: " + std::string(kNeedsBootstrapMessage));
@@ -284,6 +306,10 @@ tl::expected<void, std::string> Runner::up(std::ostream& log) {
 }
 
 tl::expected<void, std::string> Runner::finish(std::ostream& log) {
+  if (!store_) {
+    log << no_migrations_message();
+    return {};
+  }
   auto st = state();
   if (!st) return tl::unexpected(st.error());
   if (st->needs_bootstrap) return tl::unexpected("Cannot run migrations: " + std::string(kNeedsBootstrapMessage));
@@ -302,6 +328,10 @@ tl::expected<void, std::string> Runner::finish(std::ostream& log) {
 }
 
 tl::expected<bool, std::string> Runner::reset(std::ostream& log) {
+  if (!store_) {
+    log << no_migrations_message() << "nothing to reset\n";
+    return false;
+  }
   auto st = state();
   if (!st) return tl::unexpected(st.error());
   if (st->needs_bootstrap) {
@@ -309,7 +339,7 @@ tl::expected<bool, std::string> Runner::reset(std::ostream& log) {
     return false;
   }
   log << "Resetting database...\n";
-  if (auto ok = connector_.reset(); !ok) {
+  if (auto ok = store_->reset(); !ok) {
     return tl::unexpected("failed to reset database: " + ok.error().to_string());
   }
   log << "Database successfully reset\n";

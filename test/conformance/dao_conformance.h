@@ -1,12 +1,8 @@
 // The DAO conformance suite: Kong's DAO behaviour (kong/db/dao/init.lua and the integration specs
 // in spec/02-integration/03-db) written once, as parameterised tests every strategy must pass.
 //
-// A backend joins by instantiating the suite with a factory that opens a fresh connector in a
-// temporary directory:
-//
-//   INSTANTIATE_TEST_SUITE_P(Sqlite, DaoConformance,
-//       ::testing::Values(StrategyFactory{"sqlite", [](Clock& c, const std::string& dir) { ... }}),
-//       StrategyFactoryName);
+// The suite runs once per entry of conformance::backends() (backends.h); a backend that cannot
+// run here is skipped at set-up with its reason.
 //
 // Nothing in the cases is backend-specific; a case a backend cannot pass is skipped with a reason.
 #pragma once
@@ -19,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/backends.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/core/result.h"
 #include "kongdb/core/value.h"
@@ -29,23 +26,10 @@
 
 namespace kongdb::conformance {
 
-struct StrategyFactory {
-  std::string name;
-  /// Opens a fresh, empty database under `tmpdir` whose ttl expiry follows `clock`.
-  std::function<Result<std::unique_ptr<strategy::Connector>>(Clock&, const std::string& tmpdir)> open;
-};
-
-inline void PrintTo(const StrategyFactory& f, std::ostream* os) { *os << f.name; }
-
-/// For INSTANTIATE_TEST_SUITE_P: names each instantiation after its strategy.
-inline std::string StrategyFactoryName(const ::testing::TestParamInfo<StrategyFactory>& info) {
-  return info.param.name;
-}
-
 /// Start of the fixed clock every case runs on (2023-11-14T22:13:20Z).
 inline constexpr double kConformanceEpoch = 1700000000.0;
 
-class DaoConformance : public ::testing::TestWithParam<StrategyFactory> {
+class DaoConformance : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override;
   void TearDown() override;

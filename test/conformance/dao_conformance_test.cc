@@ -140,6 +140,13 @@ constexpr const char* kKey =
 }  // namespace
 
 void DaoConformance::SetUp() {
+  const Backend& backend = GetParam();
+  if (backend.unavailable) GTEST_SKIP() << backend.name << ": " << *backend.unavailable;
+  if (backend.known_limit) {
+    if (auto limit = backend.known_limit(::testing::UnitTest::GetInstance()->current_test_info()->name())) {
+      GTEST_SKIP() << backend.name << ": " << *limit;
+    }
+  }
   auto base = std::filesystem::temp_directory_path() / "kongdb-conformance-XXXXXX";
   std::string pattern = base.string();
   ASSERT_NE(mkdtemp(pattern.data()), nullptr) << "mkdtemp failed";
@@ -1578,5 +1585,7 @@ TEST_P(DaoConformance, DbTruncateEmptiesEverythingAndKeepsADefaultWorkspace) {
   EXPECT_TRUE(ws->has_value()) << "truncate re-creates the default workspace";
   insert_ok("services", J(R"({"name":"s1","host":"example.com"})"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DaoConformance, ::testing::ValuesIn(backends()), BackendName);
 
 }  // namespace kongdb::conformance

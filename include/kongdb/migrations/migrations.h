@@ -95,6 +95,9 @@ struct RunnerOptions {
   std::string db_label;
 };
 
+/// Runs migrations through the connector's MigrationStore. Over a backend without one
+/// (Connector::migrations() is nullptr) every migration counts as executed, and bootstrap, up,
+/// finish and reset succeed, saying there is nothing to migrate.
 class Runner {
  public:
   Runner(strategy::Connector& connector, const schema::EntityRegistry& registry,
@@ -126,11 +129,14 @@ class Runner {
   tl::expected<void, std::string> run(const std::vector<SubsystemMigrations>& list, bool run_up,
                                       bool run_teardown, std::ostream& log);
   const Migration* find(const std::string& subsystem, const std::string& name) const;
+  std::string no_migrations_message() const;
 
   strategy::Connector& connector_;
   const schema::EntityRegistry& registry_;
   Catalogue catalogue_;
   RunnerOptions options_;
+  /// nullptr for a backend without migrations: every command then succeeds with nothing to do.
+  strategy::MigrationStore* store_;
 };
 
 }  // namespace kongdb::migrations

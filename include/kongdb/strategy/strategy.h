@@ -19,6 +19,7 @@
 
 #include "kongdb/core/error.h"
 #include "kongdb/core/ids.h"
+#include "kongdb/core/json.h"
 #include "kongdb/core/result.h"
 #include "kongdb/core/value.h"
 #include "kongdb/schema/schema.h"
@@ -49,6 +50,25 @@ struct QueryOptions {
   /// Reads: report ttl as an absolute epoch instead of the seconds remaining.
   bool export_ttl = false;
   std::optional<TagsFilter> tags;
+};
+
+/// One unique value of an entity: the field ("cache_key" for the composite cache key), the
+/// workspace it is unique in ("" when unique across workspaces) and the value as
+/// unique_value_text gives it.
+struct UniqueKey {
+  std::string field;
+  std::string ws_id;
+  std::string value;
+  auto operator<=>(const UniqueKey&) const = default;
+};
+
+/// The canonical text of a unique value (its JSON), so equal values make equal keys.
+inline std::string unique_value_text(const Value& value) { return json::encode(value); }
+
+enum class ClaimOutcome {
+  Acquired,       ///< the value was free and now belongs to the owner
+  AlreadyOwned,   ///< the owner held it already (an update keeping the value)
+  HeldByAnother,  ///< another row holds it: a unique violation
 };
 
 /// One entity's storage. Every method maps backend failures to Kong's errors
@@ -84,6 +104,24 @@ class Strategy {
   virtual Result<bool> remove_by_field(std::string_view field, const Value& value,
                                        const QueryOptions& opts) = 0;
   virtual Result<void> truncate() = 0;
+
+  // --- uniqueness for backends without unique constraints (Capabilities::unique_constraints
+  // false). The DAO claims every unique value of a row before writing the row and releases
+  // the claims its row no longer uses; SQL strategies never receive these calls. ---
+
+  /// Atomically claims `key` for the row whose primary key is `owner` (insert-if-absent).
+  virtual Result<ClaimOutcome> claim_unique(const UniqueKey& key, const Value& /*owner*/) {
+    return unique_constraints_are_native(key);
+  }
+  /// Releases `key` if `owner` holds it; a claim held by another row stays.
+  virtual Result<void> release_unique(const UniqueKey& key, const Value& /*owner*/) {
+    return unique_constraints_are_native(key);
+  }
+
+ private:
+  static Error unique_constraints_are_native(const UniqueKey& key) {
+    return errors::operation_unsupported("this backend enforces the uniqueness of '" + key.field + "' itself");
+  }
 };
 
 struct Capabilities {
@@ -102,6 +140,36 @@ struct MigrationState {
   std::vector<std::string> pending;
 };
 
+/// Migration bookkeeping (kong/db/migrations/state.lua) of a backend whose tables are created by
+/// migrations. A backend without any (memory) has none: its tables exist as soon as
+/// Connector::strategy_for is called.
+class MigrationStore {
+ public:
+  virtual ~MigrationStore() = default;
+
+  /// nullopt when the database was never bootstrapped (no schema_meta).
+  virtual Result<std::optional<std::vector<MigrationState>>> schema_state() = 0;
+  /// Creates schema_meta (and whatever bookkeeping the backend needs).
+  virtual Result<void> bootstrap_meta() = 0;
+  /// Runs one migration's `up` for `schemas` (the entities it introduces) and records it.
+  virtual Result<void> run_up(const std::string& subsystem, const std::string& migration,
+                              const std::vector<const schema::Schema*>& schemas, bool has_teardown) = 0;
+  /// Runs a migration's own SQL (a plugin's `up`, as written for this backend) and records it,
+  /// as run_up does. A store without a SQL dialect of Kong's refuses.
+  virtual Result<void> run_up_sql(const std::string& /*subsystem*/, const std::string& migration,
+                                  const std::string& /*sql*/, bool /*has_teardown*/) {
+    return errors::operation_unsupported("migration '" + migration + "' brings SQL, which this backend cannot run");
+  }
+  /// Runs statements outside the migration bookkeeping (a plugin teardown's connector:query).
+  virtual Result<void> execute_sql(const std::string& /*sql*/) {
+    return errors::operation_unsupported("this backend cannot run SQL statements");
+  }
+  /// Marks a pending migration as finished.
+  virtual Result<void> run_teardown(const std::string& subsystem, const std::string& migration) = 0;
+  /// Drops every table kongdb created.
+  virtual Result<void> reset() = 0;
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
@@ -113,36 +181,22 @@ class Connector {
   /// The storage of one registered entity (its table must exist: see migrations).
   virtual Result<std::unique_ptr<Strategy>> strategy_for(const schema::Schema& schema) = 0;
 
-  /// Runs `body` atomically: every write inside commits together or not at all. Nested calls
-  /// join the outer transaction.
+  /// Runs `body`; with Capabilities::transactions every write inside commits together or not
+  /// at all and nested calls join the outer transaction. Without, `body` simply runs.
   virtual Result<void> transaction(const std::function<Result<void>()>& body) = 0;
 
   /// Deletes expired ttl rows of every ttl-enabled table; returns how many went.
   virtual Result<int64_t> purge_expired() = 0;
 
-  // --- migrations (kong/db/migrations/state.lua) ---
-  /// nullopt when the database was never bootstrapped (no schema_meta).
-  virtual Result<std::optional<std::vector<MigrationState>>> schema_state() = 0;
-  /// Creates schema_meta (and whatever bookkeeping the backend needs).
-  virtual Result<void> bootstrap_meta() = 0;
-  /// Runs one migration's `up` for `schemas` (the entities it introduces) and records it.
-  virtual Result<void> run_up(const std::string& subsystem, const std::string& migration,
-                              const std::vector<const schema::Schema*>& schemas, bool has_teardown) = 0;
-  /// Runs a migration's own SQL (a plugin's `up`, as written for this backend) and records it,
-  /// as run_up does. Backends without a SQL dialect of Kong's refuse.
-  virtual Result<void> run_up_sql(const std::string& /*subsystem*/, const std::string& migration,
-                                  const std::string& /*sql*/, bool /*has_teardown*/) {
-    return errors::operation_unsupported("migration '" + migration + "' brings SQL, which " +
-                                         std::string(name()) + " cannot run");
-  }
-  /// Runs statements outside the migration bookkeeping (a plugin teardown's connector:query).
-  virtual Result<void> execute_sql(const std::string& /*sql*/) {
+  /// The migration bookkeeping; nullptr for a backend without migrations.
+  virtual MigrationStore* migrations() = 0;
+
+  /// A plugin teardown's connector:query: MigrationStore::execute_sql, refused by a backend
+  /// without migrations. (Kept here so Lua plugin code reaches it through the connector.)
+  Result<void> execute_sql(const std::string& sql) {
+    if (MigrationStore* m = migrations()) return m->execute_sql(sql);
     return errors::operation_unsupported(std::string(name()) + " cannot run SQL statements");
   }
-  /// Marks a pending migration as finished.
-  virtual Result<void> run_teardown(const std::string& subsystem, const std::string& migration) = 0;
-  /// Drops every table kongdb created.
-  virtual Result<void> reset() = 0;
 };
 
 }  // namespace kongdb::strategy

@@ -19,12 +19,13 @@ namespace {
 // pg_advisory_xact_lock key shared by every kongdb process migrating one database ("kong").
 constexpr const char* kMigrationLock = "SELECT pg_advisory_xact_lock(1802464871)";
 
-class PostgresConnector final : public Connector {
+class PostgresConnector final : public Connector, public MigrationStore {
  public:
   explicit PostgresConnector(std::shared_ptr<Db> db) : db_(std::move(db)) {}
 
   std::string_view name() const override { return kName; }
   Capabilities capabilities() const override { return {}; }
+  MigrationStore* migrations() override { return this; }
 
   Result<std::unique_ptr<Strategy>> strategy_for(const schema::Schema& schema) override {
     Layout layout = make_layout(schema);

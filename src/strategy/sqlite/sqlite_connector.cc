@@ -34,12 +34,13 @@ std::string json_list(const std::vector<std::string>& items) {
   return json::encode(Value(std::move(a)));
 }
 
-class SqliteConnector final : public Connector {
+class SqliteConnector final : public Connector, public MigrationStore {
  public:
   explicit SqliteConnector(std::shared_ptr<Db> db) : db_(std::move(db)) {}
 
   std::string_view name() const override { return kName; }
   Capabilities capabilities() const override { return {}; }
+  MigrationStore* migrations() override { return this; }
 
   Result<std::unique_ptr<Strategy>> strategy_for(const schema::Schema& schema) override {
     Layout layout = make_layout(schema);

@@ -37,7 +37,7 @@ inline Result<std::unique_ptr<strategy::Connector>> open_test_postgres(const std
   o.pool_size = 2;
   auto conn = strategy::open_postgres(o);
   if (!conn) return conn;
-  if (auto r = (*conn)->reset(); !r) return r.error();
+  if (auto r = (*conn)->migrations()->reset(); !r) return r.error();
   return conn;
 }
 

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "kongdb/schema/bundled_plugins.h"
+#include "kongdb/strategy/memory.h"
 #include "kongdb/strategy/sqlite.h"
 
 namespace kongdb::migrations {
@@ -382,6 +383,40 @@ TEST_F(MigrationsRunner, StateSurvivesReopening) {
   ASSERT_TRUE(st);
   EXPECT_TRUE(st->is_up_to_date());
   EXPECT_FALSE(st->needs_bootstrap);
+}
+
+// --- a backend without migrations (memory) ---
+
+TEST(MigrationsWithoutAStore, EveryMigrationCountsAsExecutedAndEveryCommandHasNothingToDo) {
+  auto conn = strategy::open_memory();
+  ASSERT_TRUE(conn);
+  ASSERT_EQ((*conn)->migrations(), nullptr);
+  Runner runner(**conn, registry());
+
+  auto st = runner.state();
+  ASSERT_TRUE(st);
+  EXPECT_TRUE(st->is_up_to_date());
+  EXPECT_TRUE(st->pending.empty());
+  EXPECT_FALSE(st->executed.empty());
+
+  const std::string nothing = "Database memory keeps no migrations: its tables exist as soon as it opens\n";
+  for (auto command : {&Runner::bootstrap, &Runner::up, &Runner::finish}) {
+    std::ostringstream log;
+    EXPECT_TRUE((runner.*command)(log));
+    EXPECT_EQ(log.str(), nothing);
+  }
+  std::ostringstream log;
+  auto reset = runner.reset(log);
+  ASSERT_TRUE(reset);
+  EXPECT_FALSE(*reset);
+  EXPECT_EQ(log.str(), nothing + "nothing to reset\n");
+
+  auto list = runner.list();
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->exit_code, 0);
+  std::ostringstream quiet;
+  EXPECT_TRUE(runner.ensure_bootstrapped(false, quiet));
+  EXPECT_EQ(quiet.str(), "");
 }
 
 }  // namespace

@@ -93,10 +93,10 @@ class PostgresTest : public ::testing::Test {
 
     conn_ = open(8);
     ASSERT_TRUE(conn_);
-    ASSERT_TRUE(conn_->reset());
-    ASSERT_TRUE(conn_->bootstrap_meta());
-    ASSERT_TRUE(conn_->run_up("core", "000_base", {&parents_, &cascade_, &restrict_}, false));
-    ASSERT_TRUE(conn_->run_up("core", "001_tokens", {&tokens_}, true));
+    ASSERT_TRUE(conn_->migrations()->reset());
+    ASSERT_TRUE(conn_->migrations()->bootstrap_meta());
+    ASSERT_TRUE(conn_->migrations()->run_up("core", "000_base", {&parents_, &cascade_, &restrict_}, false));
+    ASSERT_TRUE(conn_->migrations()->run_up("core", "001_tokens", {&tokens_}, true));
     parents_s_ = strategy_for(parents_);
     cascade_s_ = strategy_for(cascade_);
     restrict_s_ = strategy_for(restrict_);
@@ -362,13 +362,14 @@ TEST_F(PostgresTest, ConcurrentMigrationsAreSerialised) {
   extra.name = "extras";
   std::atomic<int> failures{0};
   auto run = [&](Connector* c) {
-    if (!c->bootstrap_meta() || !c->run_up("core", "002_extras", {&extra}, false)) ++failures;
+    MigrationStore& m = *c->migrations();
+    if (!m.bootstrap_meta() || !m.run_up("core", "002_extras", {&extra}, false)) ++failures;
   };
   std::thread t1(run, a.get()), t2(run, b.get());
   t1.join();
   t2.join();
   EXPECT_EQ(failures.load(), 0);
-  auto state = conn_->schema_state();
+  auto state = conn_->migrations()->schema_state();
   ASSERT_TRUE(state && *state);
   ASSERT_EQ((*state)->size(), 1u);
   EXPECT_EQ((**state)[0].executed, (std::vector<std::string>{"000_base", "002_extras"}));

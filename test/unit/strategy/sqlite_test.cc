@@ -74,9 +74,9 @@ class SqliteTest : public ::testing::Test {
 
     clock_ = std::make_unique<FixedClock>(1700000000.0);
     open();
-    ASSERT_TRUE(conn_->bootstrap_meta());
-    ASSERT_TRUE(conn_->run_up("core", "000_base", {&parents_, &cascade_, &restrict_, &nulls_}, false));
-    ASSERT_TRUE(conn_->run_up("core", "001_tokens", {&tokens_}, true));
+    ASSERT_TRUE(conn_->migrations()->bootstrap_meta());
+    ASSERT_TRUE(conn_->migrations()->run_up("core", "000_base", {&parents_, &cascade_, &restrict_, &nulls_}, false));
+    ASSERT_TRUE(conn_->migrations()->run_up("core", "001_tokens", {&tokens_}, true));
     parents_s_ = strategy_for(parents_);
     cascade_s_ = strategy_for(cascade_);
     restrict_s_ = strategy_for(restrict_);
@@ -396,21 +396,21 @@ TEST_F(SqliteTest, TtlExpirySkipTtlExportAndPurge) {
 }
 
 TEST_F(SqliteTest, SchemaStateAndReset) {
-  auto st = conn_->schema_state();
+  auto st = conn_->migrations()->schema_state();
   ASSERT_TRUE(st && *st);
   ASSERT_EQ((*st)->size(), 1u);
   EXPECT_EQ((**st)[0].subsystem, "core");
   EXPECT_EQ((**st)[0].executed, std::vector<std::string>{"000_base"});
   EXPECT_EQ((**st)[0].pending, std::vector<std::string>{"001_tokens"});
-  ASSERT_TRUE(conn_->run_teardown("core", "001_tokens"));
-  st = conn_->schema_state();
+  ASSERT_TRUE(conn_->migrations()->run_teardown("core", "001_tokens"));
+  st = conn_->migrations()->schema_state();
   EXPECT_EQ((**st)[0].executed, (std::vector<std::string>{"000_base", "001_tokens"}));
   EXPECT_TRUE((**st)[0].pending.empty());
 
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
   ASSERT_TRUE(restrict_s_->insert(child_row(2, 1, "r"), ws_));
-  ASSERT_TRUE(conn_->reset());
-  st = conn_->schema_state();
+  ASSERT_TRUE(conn_->migrations()->reset());
+  st = conn_->migrations()->schema_state();
   ASSERT_TRUE(st);
   EXPECT_FALSE(*st);
   EXPECT_FALSE(conn_->strategy_for(parents_));
