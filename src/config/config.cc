@@ -152,9 +152,9 @@ tl::expected<Config, std::string> Config::load(const std::string& path) {
   };
 
   const std::string& database = conf.raw["database"];
-  if (database != "sqlite" && database != "postgres" && database != "cassandra" && database != "off") {
+  if (database != "sqlite" && database != "postgres" && database != "memory" && database != "cassandra" && database != "off") {
     return tl::unexpected(where("database") + "database has an invalid value: '" + database +
-                          "' (sqlite, postgres, cassandra, off)");
+                          "' (sqlite, postgres, memory, cassandra, off)");
   }
   conf.database = database;
   conf.sqlite_path = conf.raw["sqlite_path"];

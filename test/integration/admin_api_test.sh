@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts a real `kongdb start` and drives its Admin API over sockets with curl: status codes and
-# bodies for every endpoint family, on SQLite and (when KONG_PG_HOST is set, e.g. under
-# scripts/with_postgres.sh) on PostgreSQL after `kongdb migrations bootstrap`.
+# bodies for every endpoint family, on SQLite, on memory (the workers share one in-process store)
+# and (when KONG_PG_HOST is set, e.g. under scripts/with_postgres.sh) on PostgreSQL after
+# `kongdb migrations bootstrap`.
 set -uo pipefail
 KONGDB=${KONGDB:?path to kongdb}
 command -v curl >/dev/null || { echo "curl is required"; exit 1; }
@@ -248,6 +249,10 @@ run_suite() {
 label=sqlite
 export KONG_DATABASE=sqlite KONG_SQLITE_PATH="$tmp/kong.db"
 if start_server sqlite; then run_suite sqlite sqlite; stop_server; fi
+
+label=memory
+export KONG_DATABASE=memory
+if start_server memory; then run_suite memory memory; stop_server; fi
 
 if [ -n "${KONG_PG_HOST:-}" ]; then
   label=postgres

@@ -140,7 +140,7 @@ if env -u KONG_SQLITE_PATH "$KONGDB" db services insert -c "$tmp/kongdb.conf" '{
    && [ -s "$tmp/conf.db" ]; then ok; else bad "-c selects the database file"; fi
 printf 'database = mysql\n' >"$tmp/bad.conf"
 if "$KONGDB" version -c "$tmp/bad.conf" 2>"$tmp/err"; then bad "bad conf accepted";
-elif grep -q "bad.conf:1: database has an invalid value: 'mysql' (sqlite, postgres, cassandra, off)" "$tmp/err"; then ok;
+elif grep -q "bad.conf:1: database has an invalid value: 'mysql' (sqlite, postgres, memory, cassandra, off)" "$tmp/err"; then ok;
 else bad "bad conf message: $(cat "$tmp/err")"; fi
 if KONG_DATABASE=nope "$KONGDB" db services list 2>/dev/null; then bad "KONG_DATABASE=nope accepted"; else ok; fi
 

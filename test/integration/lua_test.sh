@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Drives `kongdb lua` (FILE [ARGS] and -e CODE) over a fresh SQLite file, and over PostgreSQL
-# when KONG_PG_HOST is set: output, exit codes, tracebacks on stderr, the seed snippets.
+# Drives `kongdb lua` (FILE [ARGS] and -e CODE) over a fresh SQLite file, over memory (a new store
+# per process), and over PostgreSQL when KONG_PG_HOST is set: output, exit codes, tracebacks on
+# stderr, the seed snippets.
 set -uo pipefail
 KONGDB=${KONGDB:?path to kongdb}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,18 @@ run_suite() {  # run_suite LABEL (database chosen by the KONG_* environment)
 print(err == nil, service.name, plugin.name, plugin.service_id == service.id)
 LUA
   expect "$label: mission snippet" 0 '^true	mockbin	key-auth	true$' ANY -- lua "$WORK/seed1.lua"
+  if [ "$KONG_DATABASE" = memory ]; then
+    # Each `kongdb lua` is a new process with a new, empty store: nothing persists.
+    expect "$label: nothing persists between runs" 0 '^nil	0$' ANY \
+      -- lua -e 'local dao = require("kong.singletons").dao print(kong.db.services:select_by_name("mockbin"), dao.plugins:count())'
+    cat "$HERE/lua/seed/mission_snippet.lua" - >"$WORK/seed2.lua" <<'LUA'
+local again, err2, err_t = kong.db.services:insert({ name = "mockbin", host = "x.org" })
+print(again, err2, err_t.code)
+LUA
+    expect "$label: DAO errors come back as values" 0 '^nil	\[memory\] UNIQUE violation detected on .\{name="mockbin"\}.	5$' ANY \
+      -- lua "$WORK/seed2.lua"
+    return
+  fi
   expect "$label: data persists between runs" 0 '^mockbin	1$' ANY \
     -- lua -e 'local dao = require("kong.singletons").dao print(kong.db.services:select_by_name("mockbin").name, dao.plugins:count())'
   expect "$label: DAO errors come back as values" 0 '^nil	\[[a-z]+\] UNIQUE violation detected on .\{name="mockbin"\}.	5$' ANY \
@@ -67,6 +80,9 @@ LUA
 
 export KONG_DATABASE=sqlite KONG_SQLITE_PATH="$WORK/lua.sqlite"
 run_suite sqlite
+export KONG_DATABASE=memory
+run_suite memory
+export KONG_DATABASE=sqlite
 if [ -n "${KONG_PG_HOST:-}" ]; then
   export KONG_DATABASE=postgres
   "$KONGDB" migrations reset -y >/dev/null 2>&1

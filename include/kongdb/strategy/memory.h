@@ -32,4 +32,8 @@ struct MemoryOptions {
 /// nullptr: there is nothing to migrate).
 Result<std::unique_ptr<Connector>> open_memory(const MemoryOptions& opts = {});
 
+/// A connector onto the one store of this process (created on first use, system clock), so
+/// that every connector a process opens (one per Admin API worker) sees the same rows.
+Result<std::unique_ptr<Connector>> open_process_memory();
+
 }  // namespace kongdb::strategy

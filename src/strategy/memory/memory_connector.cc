@@ -115,4 +115,12 @@ Result<std::unique_ptr<Connector>> open_memory(const MemoryOptions& opts) {
       std::make_unique<memory::MemoryConnector>(std::make_shared<memory::Store>(opts)));
 }
 
+Result<std::unique_ptr<Connector>> open_process_memory() {
+  static std::mutex guard;
+  static std::shared_ptr<memory::Store> store;
+  std::lock_guard lock(guard);
+  if (!store) store = std::make_shared<memory::Store>(MemoryOptions{});
+  return std::unique_ptr<Connector>(std::make_unique<memory::MemoryConnector>(store));
+}
+
 }  // namespace kongdb::strategy

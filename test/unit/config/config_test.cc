@@ -101,18 +101,18 @@ TEST_F(ConfigTest, InvalidDatabaseFromEnv) {
   env("KONG_DATABASE", "mysql");
   auto c = Config::load("");
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error(), "database has an invalid value: 'mysql' (sqlite, postgres, cassandra, off)");
+  EXPECT_EQ(c.error(), "database has an invalid value: 'mysql' (sqlite, postgres, memory, cassandra, off)");
 }
 
 TEST_F(ConfigTest, InvalidDatabaseFromFileNamesTheLine) {
   std::string path = write("# header\ndatabase = x\n");
   auto c = Config::load(path);
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error(), path + ":2: database has an invalid value: 'x' (sqlite, postgres, cassandra, off)");
+  EXPECT_EQ(c.error(), path + ":2: database has an invalid value: 'x' (sqlite, postgres, memory, cassandra, off)");
 }
 
 TEST_F(ConfigTest, EveryDatabaseValueIsAccepted) {
-  for (const char* db : {"sqlite", "postgres", "cassandra", "off"}) {
+  for (const char* db : {"sqlite", "postgres", "memory", "cassandra", "off"}) {
     auto c = Config::load(write(std::string("database = ") + db + "\n"));
     ASSERT_TRUE(c) << c.error();
     EXPECT_EQ(c->database, db);

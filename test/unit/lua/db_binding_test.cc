@@ -251,7 +251,7 @@ TEST_P(KongDb, CxxSeesWhatLuaWrote) {
   EXPECT_EQ(*(*row)->find("tags"), Value::array({"t1"}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, KongDb, ::testing::Values("sqlite", "postgres"), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, KongDb, ::testing::Values("sqlite", "postgres", "memory"), backend_name);
 
 }  // namespace
 }  // namespace kongdb::lua::testing

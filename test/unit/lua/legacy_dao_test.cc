@@ -127,7 +127,7 @@ TEST_P(LegacyDao, UpdatePartialFullDeleteAndCacheKeys) {
   )lua");
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, LegacyDao, ::testing::Values("sqlite", "postgres"), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, LegacyDao, ::testing::Values("sqlite", "postgres", "memory"), backend_name);
 
 }  // namespace
 }  // namespace kongdb::lua::testing

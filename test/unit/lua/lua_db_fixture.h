@@ -1,5 +1,5 @@
-// A fresh, bootstrapped database per test (SQLite in a temporary directory, or PostgreSQL in
-// its own schema when KONG_PG_HOST is set; PostgreSQL cases are skipped otherwise) with a Lua
+// A fresh, bootstrapped database per test (SQLite in a temporary directory, a new memory store,
+// or PostgreSQL in its own schema when KONG_PG_HOST is set; PostgreSQL cases are skipped otherwise) with a Lua
 // State that has kong.db / singletons installed over it.
 #pragma once
 
@@ -18,6 +18,7 @@
 #include "kongdb/lua/singletons.h"
 #include "kongdb/migrations/migrations.h"
 #include "kongdb/schema/registry.h"
+#include "kongdb/strategy/memory.h"
 #include "kongdb/strategy/postgres.h"
 #include "kongdb/strategy/sqlite.h"
 
@@ -109,6 +110,7 @@ class LuaDb : public ::testing::TestWithParam<std::string> {
       o.path = tmpdir_ + "/lua.db";
       return strategy::open_sqlite(o);
     }
+    if (GetParam() == "memory") return strategy::open_memory({});
     return open_test_postgres("kongdb_lua_");
   }
 

@@ -48,7 +48,7 @@ TEST_P(Seed, ServicesRoutesConsumersAndPluginsThroughBothApis) {
   EXPECT_EQ(*(*consumer)->find("id"), *result.find("consumer_id"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, Seed, ::testing::Values("sqlite", "postgres"), backend_name);
+INSTANTIATE_TEST_SUITE_P(Backends, Seed, ::testing::Values("sqlite", "postgres", "memory"), backend_name);
 
 }  // namespace
 }  // namespace kongdb::lua::testing

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <map>
 
+#include "kongdb/dao/db.h"
+#include "kongdb/schema/registry.h"
 #include "kongdb/strategy/backends.h"
 
 namespace kongdb::strategy {
@@ -33,7 +35,7 @@ std::filesystem::path scratch_path(const std::string& name) {
 }
 
 TEST(BackendRegistry, BuiltinBackendsAreRegisteredByName) {
-  EXPECT_EQ(builtin_backends().names(), (std::vector<std::string>{"postgres", "sqlite"}));
+  EXPECT_EQ(builtin_backends().names(), (std::vector<std::string>{"memory", "postgres", "sqlite"}));
   EXPECT_NE(builtin_backends().find("sqlite"), nullptr);
   EXPECT_EQ(builtin_backends().find("mysql"), nullptr);
 }
@@ -41,7 +43,7 @@ TEST(BackendRegistry, BuiltinBackendsAreRegisteredByName) {
 TEST(BackendRegistry, AnUnknownDatabaseListsTheRegisteredOnes) {
   auto opened = builtin_backends().open("cassandra", MapSettings(Values{}));
   ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error(), "database 'cassandra' is not supported by this build (registered: postgres, sqlite)");
+  EXPECT_EQ(opened.error(), "database 'cassandra' is not supported by this build (registered: memory, postgres, sqlite)");
 }
 
 TEST(BackendRegistry, ANameIsRegisteredOnce) {
@@ -95,6 +97,27 @@ TEST(PostgresBackend, AnUnreachableServerIsReportedWithItsLabel) {
       "postgres", MapSettings(Values{{"pg_host", "127.0.0.1"}, {"pg_port", "1"}, {"pg_database", "kongdb_x"}}));
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().rfind("cannot open database 'kongdb_x' on 127.0.0.1:1: ", 0), 0u) << opened.error();
+}
+
+// `kongdb start` opens one connector per worker: on memory they must all see one store.
+TEST(MemoryBackend, EveryOpenInAProcessSharesOneStore) {
+  auto registry = std::make_shared<const schema::EntityRegistry>(schema::EntityRegistry::with_core_entities());
+  auto first = builtin_backends().open("memory", MapSettings(Values{}));
+  auto second = builtin_backends().open("memory", MapSettings(Values{}));
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(first->is_new);
+  EXPECT_EQ(first->connector->name(), "memory");
+  EXPECT_EQ(first->connector->migrations(), nullptr);
+  auto writer = dao::DB::create(std::move(first->connector), registry);
+  auto reader = dao::DB::create(std::move(second->connector), registry);
+  ASSERT_TRUE(writer && reader);
+  const std::string name = "shared-" + std::to_string(getpid());
+  auto inserted = (**writer)["services"].insert(Value::object({{"name", name}, {"host", "example.com"}}));
+  ASSERT_TRUE(inserted) << inserted.error().to_string();
+  auto seen = (**reader)["services"].select_by("name", Value(name));
+  ASSERT_TRUE(seen && *seen);
+  EXPECT_EQ(*(*seen)->find("id"), *inserted->find("id"));
+  ASSERT_TRUE((**reader)["services"].remove(Value::object({{"id", *inserted->find("id")}})));
 }
 
 }  // namespace
