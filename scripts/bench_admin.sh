@@ -22,7 +22,7 @@ libs="$BUILD/src"
 g++ -std=c++20 -O2 -DNDEBUG -Iinclude -Isrc bench/dao_insert_rate.cc src/cli/open_db.cc \
   -Wl,--start-group "$libs"/libkongdb_config.a "$libs"/libkongdb_dao.a "$libs"/libkongdb_migrations.a \
   "$libs"/libkongdb_strategy_sqlite.a "$libs"/libkongdb_strategy_postgres.a \
-  "$libs"/libkongdb_strategy_common.a "$libs"/libkongdb_schema.a "$libs"/libkongdb_core.a -Wl,--end-group \
+  "$libs"/libkongdb_strategy_sql.a "$libs"/libkongdb_strategy_model.a "$libs"/libkongdb_schema.a "$libs"/libkongdb_core.a -Wl,--end-group \
   -lsqlite3 -lpq -lboost_json -lpcre2-8 -lcrypto -lssl -luuid -o "$BUILD/dao_insert_rate"
 
 tmp=$(mktemp -d)
