@@ -28,6 +28,7 @@
 #include "kongdb/strategy/strategy.h"
 #include "strategy/model/table_layout.h"
 #include "strategy/model/tags_index.h"
+#include "strategy/sql/dialect.h"
 #include "strategy/sql/sql_text.h"
 #include "strategy/sql/statements.h"
 
@@ -45,18 +46,13 @@ struct PgError {
   bool connection = false;  // the connection is gone (class 08 or CONNECTION_BAD)
 };
 
-struct Dialect {
+/// One bound parameter in libpq's text format, and one result cell; nullopt is SQL NULL.
+using Param = std::optional<std::string>;
+
+struct Dialect : sql::DialectBase<Dialect, ColKind, Param> {
   static constexpr std::string_view kName = "postgres";
-  using Kind = ColKind;
-  /// One bound parameter in libpq's text format, and one result cell; nullopt is SQL NULL.
-  using Param = std::optional<std::string>;
-  using Row = std::vector<Param>;
   using Failure = PgError;
   using Db = postgres::Db;
-  using Layout = model::Layout<ColKind>;
-  using FieldMap = model::FieldMap<ColKind>;
-  using Q = sql::Sql<Dialect>;
-  using WriteCtx = sql::WriteContext<ColKind>;
 
   /// ws_id is a NOT NULL UUID; this one stands for "no workspace".
   static constexpr std::string_view kNoWorkspace = "00000000-0000-0000-0000-000000000000";
@@ -127,7 +123,6 @@ struct Dialect {
 
 using Sql = Dialect::Q;
 using Row = Dialect::Row;
-using Param = Dialect::Param;
 using QueryResult = sql::QueryResult<Row>;
 
 Error db_error(std::string message);

@@ -4,26 +4,7 @@
 // row back as an entity, and a row's primary key as an offset token. Written for kongdb;
 // behaviour follows kong/db/strategies/postgres/init.lua.
 //
-// A dialect `D` is a struct of types and static functions supplying only what differs between
-// SQL engines:
-//   types      Kind (column kind), Param (one bound value; a row cell has the same type),
-//              Row = std::vector<Param>, Failure (a failed statement, with .message), Db
-//   names      kName (Error::strategy), kNoWorkspace (the stored "no workspace" ws_id),
-//              kText / kInteger / kTtlKind / kWsKind / kListKind (kinds of the text, integer,
-//              ttl, ws_id and migration-list columns), kListType (the list column's SQL type),
-//              kWsTermInPkOrder (the ws_id filter of a page walked in pk order),
-//              kUpsertNoopFrom (source of "pk = <from>pk" when an upsert changes nothing else),
-//              kTableOptions (after a CREATE TABLE's column list)
-//   values     placeholder(text, n), bind(q, p, kind) (a typed placeholder), to_param(v, kind),
-//              text(s) / integer(n) / real(d) (parameters), is_null(p), from_cell(c, kind),
-//              cell_text(c) (nullptr unless text), cell_number(c), cell_integer(c),
-//              key_value(c, kind) (a pk cell as it goes into an offset token)
-//   SQL text   read_expr(column, kind), sql_type(kind), constraint(name) ("CONSTRAINT x " or ""),
-//              object_name(name) (index names as the engine keeps them), and_tags(q, l, tags),
-//              tags_ddl(l) (what a table with tags adds), tags_table_ddl(),
-//              pk_constraint / unique_constraint / fk_constraint names
-//   behaviour  make_layout(schema), map_error(db, statements, failure, ctx), truncate(db, l),
-//              tags_query(tag, after, limit), plus the connector's (see sql_connector.h)
+// What a dialect supplies is listed in dialect.h.
 #pragma once
 
 #include <cmath>
@@ -40,20 +21,10 @@
 #include "kongdb/strategy/strategy.h"
 #include "strategy/model/table_layout.h"
 #include "strategy/model/tags_index.h"
+#include "strategy/sql/dialect.h"
 #include "strategy/sql/sql_text.h"
 
 namespace kongdb::strategy::sql {
-
-/// What a failed write was doing, for error mapping.
-template <class Kind>
-struct WriteContext {
-  const Value* row = nullptr;                           // the written row (nullptr for deletes)
-  Value pk;                                             // its pk object when keyed by pk
-  const model::FieldMap<Kind>* key_field = nullptr;     // the unique field when keyed by field
-  Value key;                                            // that field's value
-  std::string ws_id;
-  bool is_delete = false;
-};
 
 /// All SQL of one table.
 template <class D>

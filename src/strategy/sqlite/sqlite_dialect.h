@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "kongdb/strategy/strategy.h"
 #include "strategy/model/table_layout.h"
 #include "strategy/model/tags_index.h"
+#include "strategy/sql/dialect.h"
 #include "strategy/sql/sql_text.h"
 #include "strategy/sql/statements.h"
 
@@ -37,18 +39,13 @@ struct StepError {
   std::string message;
 };
 
-struct Dialect {
+/// One bound value, and one result cell. Values are never spliced into SQL.
+using Param = std::variant<std::monostate, int64_t, double, std::string>;
+
+struct Dialect : sql::DialectBase<Dialect, ColKind, Param> {
   static constexpr std::string_view kName = "sqlite";
-  using Kind = ColKind;
-  /// One bound value, and one result cell. Values are never spliced into SQL.
-  using Param = std::variant<std::monostate, int64_t, double, std::string>;
-  using Row = std::vector<Param>;
   using Failure = StepError;
   using Db = sqlite::Db;
-  using Layout = model::Layout<ColKind>;
-  using FieldMap = model::FieldMap<ColKind>;
-  using Q = sql::Sql<Dialect>;
-  using WriteCtx = sql::WriteContext<ColKind>;
 
   // ws_id is '' for "no workspace"; tags and migration lists are JSON text.
   static constexpr std::string_view kNoWorkspace = "";
@@ -69,7 +66,12 @@ struct Dialect {
 
   // --- values ---
   static void placeholder(std::string& text, size_t) { text += '?'; }
-  static void bind(Q& q, Param p, ColKind) { q.bind(std::move(p)); }
+  // Forwarded, not taken by value: an extra Param copy sets off GCC 12's -O3
+  // maybe-uninitialized false positive on std::variant.
+  template <class P>
+  static void bind(Q& q, P&& p, ColKind) {
+    q.bind(std::forward<P>(p));
+  }
   static Param to_param(const Value& v, ColKind kind);
   static Param text(std::string s) { return Param(std::move(s)); }
   static Param integer(int64_t n) { return Param(n); }
@@ -84,16 +86,9 @@ struct Dialect {
   }
   static Value key_value(const Param& p, ColKind);
   static Param list_param(const std::vector<std::string>& items);
-  static std::string list_read(std::string_view column) { return std::string(column); }
 
   // --- SQL text ---
-  static std::string read_expr(const std::string& column, ColKind) { return sql::ident(column); }
   static std::string_view sql_type(ColKind k);
-  static std::string constraint(const std::string&) { return {}; }  // SQLite's own names
-  static std::string object_name(std::string name) { return name; }
-  static std::string pk_constraint(const Layout&) { return {}; }
-  static std::string unique_constraint(const Layout&, const FieldMap&) { return {}; }
-  static std::string fk_constraint(const Layout&, const FieldMap&) { return {}; }
   static void and_tags(Q& q, const Layout& l, const TagsFilter& tags);
   static std::vector<std::string> tags_ddl(const Layout& l);
   static std::vector<std::string> tags_table_ddl();
@@ -109,7 +104,6 @@ struct Dialect {
 
 using Sql = Dialect::Q;
 using Row = Dialect::Row;
-using Param = Dialect::Param;
 
 Error db_error(std::string message);
 
