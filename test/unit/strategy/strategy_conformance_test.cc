@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "kongdb/core/base64.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/postgres.h"
@@ -110,12 +111,22 @@ class StrategyConformance : public ::testing::TestWithParam<Backend> {
                        {"enabled", Field::boolean()},
                        {"tags", Field::set(Field::string())},
                        {"meta", Field::record({{"a", Field::string()}})}};
-    children_.name = "children";
-    children_.primary_key = {"id"};
-    children_.workspaceable = true;
-    Field parent = Field::foreign("parents");
-    parent.foreign_schema_ = &parents_;
-    children_.fields = {{"id", Field::string().uuid()}, {"parent", parent}, {"label", Field::string()}};
+    // One child table per on_delete; the cascading one also has a composite cache key.
+    auto child = [&](const char* name, const char* on_delete) {
+      Schema c;
+      c.name = name;
+      c.primary_key = {"id"};
+      c.workspaceable = true;
+      Field parent = Field::foreign("parents");
+      if (on_delete) parent.on_delete(on_delete);
+      parent.foreign_schema_ = &parents_;
+      c.fields = {{"id", Field::string().uuid()}, {"parent", parent}, {"label", Field::string()}};
+      return c;
+    };
+    restricts_ = child("restricts", nullptr);
+    cascades_ = child("cascades", "cascade");
+    cascades_.cache_key = {"parent", "label"};
+    nullers_ = child("nullers", "null");
     tokens_.name = "tokens";
     tokens_.primary_key = {"id"};
     tokens_.ttl = true;
@@ -128,16 +139,21 @@ class StrategyConformance : public ::testing::TestWithParam<Backend> {
     ASSERT_TRUE(conn) << conn.error().to_string();
     conn_ = std::move(*conn);
     ASSERT_TRUE(conn_->bootstrap_meta());
-    ASSERT_TRUE(conn_->run_up("core", "000_base", {&parents_, &children_, &tokens_, &tags_}, false));
+    ASSERT_TRUE(conn_->run_up("core", "000_base", {&parents_, &restricts_, &cascades_, &nullers_, &tags_}, false));
+    ASSERT_TRUE(conn_->run_up("core", "001_tokens", {&tokens_}, true));
     parents_s_ = open_strategy(parents_);
-    children_s_ = open_strategy(children_);
+    restricts_s_ = open_strategy(restricts_);
+    cascades_s_ = open_strategy(cascades_);
+    nullers_s_ = open_strategy(nullers_);
     tokens_s_ = open_strategy(tokens_);
     tags_s_ = open_strategy(tags_);
   }
 
   void TearDown() override {
     parents_s_.reset();
-    children_s_.reset();
+    restricts_s_.reset();
+    cascades_s_.reset();
+    nullers_s_.reset();
     tokens_s_.reset();
     tags_s_.reset();
     if (conn_) (void)conn_->reset();
@@ -159,30 +175,13 @@ class StrategyConformance : public ::testing::TestWithParam<Backend> {
     return Value::object({{"id", uuid_n(n)}, {"parent", id_of(uuid_n(parent))}, {"label", label}});
   }
 
-  /// The ids of every row `next` pages out, following offsets; the number of pages in `pages`.
-  static std::vector<std::string> walk(const std::function<Result<Page>(const std::optional<std::string>&)>& next,
-                                       int* pages) {
-    std::vector<std::string> ids;
-    std::optional<std::string> offset;
-    *pages = 0;
-    do {
-      auto page = next(offset);
-      EXPECT_TRUE(page) << page.error().to_string();
-      if (!page) break;
-      ++*pages;
-      for (const Value& row : page->rows) ids.push_back(row.find("id")->as_string());
-      offset = page->offset;
-    } while (offset && *pages < 100);
-    return ids;
-  }
-
   Capabilities caps() const { return conn_->capabilities(); }
 
   FixedClock clock_{1700000000.0};
   std::string dir_;
-  Schema parents_, children_, tokens_, tags_;
+  Schema parents_, restricts_, cascades_, nullers_, tokens_, tags_;
   std::unique_ptr<Connector> conn_;
-  std::unique_ptr<Strategy> parents_s_, children_s_, tokens_s_, tags_s_;
+  std::unique_ptr<Strategy> parents_s_, restricts_s_, cascades_s_, nullers_s_, tokens_s_, tags_s_;
   QueryOptions ws_{.ws_id = kWs};
 };
 
@@ -211,8 +210,6 @@ TEST_P(StrategyConformance, ReadsAreScopedToTheirWorkspace) {
   auto other = parents_s_->page(10, std::nullopt, QueryOptions{.ws_id = kOtherWs});
   ASSERT_TRUE(other);
   EXPECT_TRUE(other->rows.empty());
-  // The same unique name is free in another workspace.
-  EXPECT_TRUE(parents_s_->insert(parent_row(2, "p1"), QueryOptions{.ws_id = kOtherWs}));
 }
 
 TEST_P(StrategyConformance, SelectByFieldFindsTheRowOrNothing) {
@@ -225,14 +222,35 @@ TEST_P(StrategyConformance, SelectByFieldFindsTheRowOrNothing) {
   EXPECT_FALSE(*none);
 }
 
+TEST_P(StrategyConformance, ForeignKeysReadBackAsPrimaryKeyObjectsOrNull) {
+  ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
+  ASSERT_TRUE(restricts_s_->insert(child_row(10, 1, "c"), ws_));
+  auto row = restricts_s_->select(id_of(uuid_n(10)), ws_);
+  ASSERT_TRUE(row && *row);
+  EXPECT_EQ(*(*row)->find("parent"), id_of(uuid_n(1)));
+  ASSERT_TRUE(restricts_s_->insert(Value::object({{"id", uuid_n(11)}, {"parent", Value()}, {"label", "o"}}), ws_));
+  EXPECT_TRUE((*restricts_s_->select(id_of(uuid_n(11)), ws_))->find("parent")->is_null());
+}
+
 TEST_P(StrategyConformance, PagesWalkEveryRowInPrimaryKeyOrderFollowingOffsets) {
   for (int n : {5, 3, 7, 1, 6, 2, 4}) ASSERT_TRUE(parents_s_->insert(parent_row(n, "p" + std::to_string(n)), ws_));
+  std::vector<std::string> seen;
+  std::optional<std::string> offset;
   int pages = 0;
-  auto ids = walk([&](const std::optional<std::string>& off) { return parents_s_->page(3, off, ws_); }, &pages);
-  EXPECT_EQ(pages, 3);
+  do {
+    auto page = parents_s_->page(3, offset, ws_);
+    ASSERT_TRUE(page) << page.error().to_string();
+    for (const Value& row : page->rows) seen.push_back(row.find("id")->as_string());
+    // Kong's token: the last row's primary key, as a JSON array in unpadded base64.
+    if (page->offset) {
+      EXPECT_EQ(*page->offset, base64::encode("[\"" + seen.back() + "\"]"));
+    }
+    offset = page->offset;
+  } while (offset && ++pages < 10);
   std::vector<std::string> expected;
   for (int n = 1; n <= 7; ++n) expected.push_back(uuid_n(n));
-  EXPECT_EQ(ids, expected);
+  EXPECT_EQ(seen, expected);
+  EXPECT_EQ(pages, 2);  // three pages: two with an offset
   // An exact fit leaves no offset on its last page.
   auto all = parents_s_->page(7, std::nullopt, ws_);
   ASSERT_TRUE(all);
@@ -242,30 +260,41 @@ TEST_P(StrategyConformance, PagesWalkEveryRowInPrimaryKeyOrderFollowingOffsets) 
 
 TEST_P(StrategyConformance, AnOffsetTheStrategyDidNotIssueIsInvalid) {
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
-  for (const char* token : {"not base64!", "bm90IGpzb24", "WyJub3QtYS11dWlkIl0"}) {  // "not json", ["not-a-uuid"]
-    auto page = parents_s_->page(10, std::string(token), ws_);
-    ASSERT_FALSE(page) << token;
-    EXPECT_EQ(page.error().code, ErrorCode::InvalidOffset) << token;
-    EXPECT_EQ(page.error().strategy, GetParam().name);
+  auto bad64 = parents_s_->page(10, std::string("!!!not base64"), ws_);
+  ASSERT_FALSE(bad64);
+  EXPECT_EQ(bad64.error().code, ErrorCode::InvalidOffset);
+  EXPECT_EQ(bad64.error().message, "'!!!not base64' is not a valid offset: bad base64 encoding");
+  EXPECT_EQ(bad64.error().strategy, GetParam().name);
+  const std::string junk = base64::encode("{not json");
+  auto bad_json = parents_s_->page(10, junk, ws_);
+  ASSERT_FALSE(bad_json);
+  EXPECT_EQ(bad_json.error().message, "'" + junk + "' is not a valid offset: bad json encoding");
+  // Not a key this table issued: not a UUID, a number, the wrong arity.
+  for (std::string raw : {R"(["x' OR 1=1"])", R"([1])", R"(["a","b"])"}) {
+    auto page = parents_s_->page(10, base64::encode(raw), ws_);
+    ASSERT_FALSE(page) << raw;
+    EXPECT_EQ(page.error().code, ErrorCode::InvalidOffset) << raw;
+    EXPECT_EQ(page.error().strategy, GetParam().name) << raw;
   }
 }
 
 TEST_P(StrategyConformance, PageForListsOnlyTheChildrenOfOneParent) {
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
   ASSERT_TRUE(parents_s_->insert(parent_row(2, "p2"), ws_));
-  for (int n = 10; n < 15; ++n) ASSERT_TRUE(children_s_->insert(child_row(n, 1, "c"), ws_));
-  ASSERT_TRUE(children_s_->insert(child_row(20, 2, "other"), ws_));
+  for (int n = 10; n < 15; ++n) ASSERT_TRUE(restricts_s_->insert(child_row(n, 1, "c"), ws_));
+  ASSERT_TRUE(restricts_s_->insert(child_row(20, 2, "other"), ws_));
+  std::vector<std::string> seen;
+  std::optional<std::string> offset;
   int pages = 0;
-  auto ids = walk(
-      [&](const std::optional<std::string>& off) { return children_s_->page_for("parent", id_of(uuid_n(1)), 2, off, ws_); },
-      &pages);
-  EXPECT_EQ(pages, 3);
+  do {
+    auto page = restricts_s_->page_for("parent", id_of(uuid_n(1)), 2, offset, ws_);
+    ASSERT_TRUE(page) << page.error().to_string();
+    for (const Value& row : page->rows) seen.push_back(row.find("id")->as_string());
+    offset = page->offset;
+  } while (offset && ++pages < 10);
   std::vector<std::string> expected;
   for (int n = 10; n < 15; ++n) expected.push_back(uuid_n(n));
-  EXPECT_EQ(ids, expected);
-  auto child = children_s_->select(id_of(uuid_n(20)), ws_);
-  ASSERT_TRUE(child && *child);
-  EXPECT_EQ(*(*child)->find("parent"), id_of(uuid_n(2)));  // a foreign key reads back as {pk = v}
+  EXPECT_EQ(seen, expected);
 }
 
 TEST_P(StrategyConformance, UpdateChangesOnlyTheGivenFieldsOfAnExistingRow) {
@@ -312,26 +341,36 @@ TEST_P(StrategyConformance, RemoveReportsWhetherARowWent) {
   EXPECT_FALSE(*parents_s_->select(id_of(uuid_n(2)), ws_));
 }
 
-TEST_P(StrategyConformance, TagsFilterMatchesAnyOrEveryTag) {
-  ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1", Value::array({"a", "b"})), ws_));
-  ASSERT_TRUE(parents_s_->insert(parent_row(2, "p2", Value::array({"a"})), ws_));
+TEST_P(StrategyConformance, TagsFilterMatchesAnyOrEveryTagAndPagesInsideTheMatches) {
+  ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1", Value::array({"a"})), ws_));
+  ASSERT_TRUE(parents_s_->insert(parent_row(2, "p2", Value::array({"a", "b"})), ws_));
   ASSERT_TRUE(parents_s_->insert(parent_row(3, "p3", Value::array({"b", "c"})), ws_));
   ASSERT_TRUE(parents_s_->insert(parent_row(4, "p4", Value()), ws_));
-  auto ids = [&](std::vector<std::string> tags, TagsCond cond) {
+  auto names = [&](std::vector<std::string> tags, TagsCond cond) {
     QueryOptions o = ws_;
     o.tags = TagsFilter{std::move(tags), cond};
     auto page = parents_s_->page(10, std::nullopt, o);
     EXPECT_TRUE(page) << page.error().to_string();
     std::set<std::string> out;
     if (page) {
-      for (const Value& r : page->rows) out.insert(r.find("id")->as_string());
+      for (const Value& r : page->rows) out.insert(r.find("name")->as_string());
     }
     return out;
   };
-  EXPECT_EQ(ids({"a", "c"}, TagsCond::Or), (std::set<std::string>{uuid_n(1), uuid_n(2), uuid_n(3)}));
-  EXPECT_EQ(ids({"a", "b"}, TagsCond::And), (std::set<std::string>{uuid_n(1)}));
-  EXPECT_EQ(ids({"b"}, TagsCond::And), (std::set<std::string>{uuid_n(1), uuid_n(3)}));
-  EXPECT_EQ(ids({"z"}, TagsCond::Or), (std::set<std::string>{}));
+  EXPECT_EQ(names({"a", "c"}, TagsCond::Or), (std::set<std::string>{"p1", "p2", "p3"}));
+  EXPECT_EQ(names({"a", "b"}, TagsCond::And), (std::set<std::string>{"p2"}));
+  EXPECT_EQ(names({"b"}, TagsCond::And), (std::set<std::string>{"p2", "p3"}));
+  EXPECT_EQ(names({"a", "c"}, TagsCond::And), (std::set<std::string>{}));
+  EXPECT_EQ(names({"z"}, TagsCond::Or), (std::set<std::string>{}));
+  QueryOptions o = ws_;
+  o.tags = TagsFilter{{"b"}, TagsCond::Or};
+  auto first = parents_s_->page(1, std::nullopt, o);
+  ASSERT_TRUE(first && first->offset);
+  auto second = parents_s_->page(1, first->offset, o);
+  ASSERT_TRUE(second);
+  ASSERT_EQ(second->rows.size(), 1u);
+  EXPECT_EQ(*second->rows[0].find("name"), Value("p3"));
+  EXPECT_FALSE(second->offset);
 }
 
 TEST_P(StrategyConformance, TheTagsIndexPagesEveryTaggedEntity) {
@@ -365,10 +404,8 @@ TEST_P(StrategyConformance, TheTagsIndexPagesEveryTaggedEntity) {
   EXPECT_FALSE(tags_s_->insert(Value::object(), QueryOptions{}));  // read-only
 }
 
-TEST_P(StrategyConformance, ExpiredRowsAreHiddenUntilPurged) {
-  QueryOptions ttl10;
-  ttl10.ttl = 10;
-  auto token = tokens_s_->insert(Value::object({{"id", uuid_n(1)}, {"key", "k1"}}), ttl10);
+TEST_P(StrategyConformance, TtlRowsShowRemainingSecondsAndExpireUntilPurged) {
+  auto token = tokens_s_->insert(Value::object({{"id", uuid_n(1)}, {"key", "k1"}}), QueryOptions{.ttl = 10});
   ASSERT_TRUE(token) << token.error().to_string();
   EXPECT_EQ(*token->find("ttl"), Value(10));
   ASSERT_TRUE(tokens_s_->insert(Value::object({{"id", uuid_n(2)}, {"key", "k2"}}), QueryOptions{}));
@@ -376,62 +413,117 @@ TEST_P(StrategyConformance, ExpiredRowsAreHiddenUntilPurged) {
   auto alive = tokens_s_->select(id_of(uuid_n(1)), QueryOptions{});
   ASSERT_TRUE(alive && *alive);
   EXPECT_EQ(*(*alive)->find("ttl"), Value(6));
-  clock_.advance(7);
+  EXPECT_EQ(*(*tokens_s_->select(id_of(uuid_n(1)), QueryOptions{.export_ttl = true}))->find("ttl"),
+            Value(1700000010));
+  EXPECT_TRUE((*tokens_s_->select(id_of(uuid_n(2)), QueryOptions{}))->find("ttl")->is_null());
+
+  clock_.advance(7);  // expired
   EXPECT_FALSE(*tokens_s_->select(id_of(uuid_n(1)), QueryOptions{}));
   EXPECT_FALSE(*tokens_s_->select_by_field("key", "k1", QueryOptions{}));
-  auto page = tokens_s_->page(10, std::nullopt, QueryOptions{});
-  ASSERT_TRUE(page);
-  ASSERT_EQ(page->rows.size(), 1u);
-  EXPECT_TRUE(page->rows[0].find("ttl")->is_null());
-  QueryOptions skip;
-  skip.skip_ttl = true;
+  EXPECT_EQ(tokens_s_->page(10, std::nullopt, QueryOptions{})->rows.size(), 1u);
+  EXPECT_FALSE(*tokens_s_->update(id_of(uuid_n(1)), Value::object({{"key", "x"}}), QueryOptions{}));
+  const QueryOptions skip{.skip_ttl = true};
   EXPECT_TRUE(*tokens_s_->select(id_of(uuid_n(1)), skip));
+  EXPECT_EQ(tokens_s_->page(10, std::nullopt, skip)->rows.size(), 2u);
+
   auto purged = conn_->purge_expired();
   ASSERT_TRUE(purged) << purged.error().to_string();
   EXPECT_EQ(*purged, 1);
   EXPECT_FALSE(*tokens_s_->select(id_of(uuid_n(1)), skip));
+  // An update with a ttl arms it on a row that had none.
+  auto armed = tokens_s_->update(id_of(uuid_n(2)), Value::object(), QueryOptions{.ttl = 5});
+  ASSERT_TRUE(armed && *armed);
+  EXPECT_EQ(*(*armed)->find("ttl"), Value(5));
 }
 
 TEST_P(StrategyConformance, AUniqueViolationNamesTheFieldAndTheStrategy) {
   if (!caps().unique_constraints) GTEST_SKIP() << "the DAO enforces uniqueness on this backend";
-  ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
-  auto dup = parents_s_->insert(parent_row(2, "p1"), ws_);
+  ASSERT_TRUE(parents_s_->insert(parent_row(1, "dup"), ws_));
+  auto dup = parents_s_->insert(parent_row(2, "dup"), ws_);
   ASSERT_FALSE(dup);
   EXPECT_EQ(dup.error().code, ErrorCode::UniqueViolation);
-  EXPECT_EQ(dup.error().fields, Value::object({{"name", "p1"}}));
+  EXPECT_EQ(dup.error().fields, Value::object({{"name", "dup"}}));
   EXPECT_EQ(dup.error().strategy, GetParam().name);
-  auto same_pk = parents_s_->insert(parent_row(1, "other"), ws_);
-  ASSERT_FALSE(same_pk);
-  EXPECT_EQ(same_pk.error().code, ErrorCode::PrimaryKeyViolation);
+  EXPECT_EQ(dup.error().message, "UNIQUE violation detected on '{name=\"dup\"}'");
+  // Unique per workspace: the same name in another workspace is free.
+  EXPECT_TRUE(parents_s_->insert(parent_row(3, "dup"), QueryOptions{.ws_id = kOtherWs}));
+  // An update into a taken name.
+  ASSERT_TRUE(parents_s_->insert(parent_row(4, "other"), ws_));
+  auto moved = parents_s_->update(id_of(uuid_n(4)), Value::object({{"name", "dup"}}), ws_);
+  ASSERT_FALSE(moved);
+  EXPECT_EQ(moved.error().code, ErrorCode::UniqueViolation);
+  EXPECT_EQ(moved.error().fields, Value::object({{"name", "dup"}}));
   // A failed write leaves the table as it was.
-  auto page = parents_s_->page(10, std::nullopt, ws_);
-  ASSERT_TRUE(page);
-  EXPECT_EQ(page->rows.size(), 1u);
+  EXPECT_EQ(parents_s_->page(10, std::nullopt, ws_)->rows.size(), 2u);
 }
 
-TEST_P(StrategyConformance, ForeignKeysRefuseMissingParentsAndRestrictDeletes) {
+TEST_P(StrategyConformance, ACompositeCacheKeyViolationListsEveryCacheKeyField) {
+  if (!caps().unique_constraints) GTEST_SKIP() << "the DAO enforces uniqueness on this backend";
+  ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
+  const std::string cache_key = "cascades:" + uuid_n(1) + ":x";
+  Value a = child_row(10, 1, "x");
+  a.as_object().set("cache_key", cache_key);
+  ASSERT_TRUE(cascades_s_->insert(a, ws_));
+  Value b = child_row(11, 1, "x");
+  b.as_object().set("cache_key", cache_key);
+  auto dup = cascades_s_->insert(b, ws_);
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code, ErrorCode::UniqueViolation);
+  EXPECT_EQ(dup.error().fields, Value::object({{"parent", id_of(uuid_n(1))}, {"label", "x"}}));
+  auto by = cascades_s_->select_by_field("cache_key", cache_key, ws_);
+  ASSERT_TRUE(by && *by);
+  EXPECT_EQ((*by)->find("cache_key"), nullptr);  // the hidden column is not returned
+}
+
+TEST_P(StrategyConformance, APrimaryKeyViolationNamesThePrimaryKey) {
+  if (!caps().unique_constraints) GTEST_SKIP() << "the DAO enforces uniqueness on this backend";
+  ASSERT_TRUE(parents_s_->insert(parent_row(1, "a"), ws_));
+  auto same_pk = parents_s_->insert(parent_row(1, "b"), ws_);
+  ASSERT_FALSE(same_pk);
+  EXPECT_EQ(same_pk.error().code, ErrorCode::PrimaryKeyViolation);
+  EXPECT_EQ(same_pk.error().fields, id_of(uuid_n(1)));
+  EXPECT_EQ(same_pk.error().strategy, GetParam().name);
+}
+
+TEST_P(StrategyConformance, AReferenceToAMissingParentIsRefused) {
   if (!caps().foreign_keys) GTEST_SKIP() << "the DAO enforces foreign keys on this backend";
-  auto orphan = children_s_->insert(child_row(10, 1, "c"), ws_);
+  auto orphan = restricts_s_->insert(child_row(10, 99, "c"), ws_);
   ASSERT_FALSE(orphan);
   EXPECT_EQ(orphan.error().code, ErrorCode::ForeignKeyViolation);
+  EXPECT_EQ(orphan.error().fields, Value::object({{"parent", id_of(uuid_n(99))}}));
+  EXPECT_EQ(orphan.error().message,
+            "the foreign key '{id=\"" + uuid_n(99) + "\"}' does not reference an existing 'parents' entity.");
   EXPECT_EQ(orphan.error().strategy, GetParam().name);
+}
+
+TEST_P(StrategyConformance, DeletingAParentRestrictsCascadesOrNullsItsChildren) {
+  if (!caps().foreign_keys) GTEST_SKIP() << "the DAO enforces foreign keys on this backend";
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
-  ASSERT_TRUE(children_s_->insert(child_row(10, 1, "c"), ws_));
-  auto restricted = parents_s_->remove(id_of(uuid_n(1)), ws_);
-  ASSERT_FALSE(restricted);
-  EXPECT_EQ(restricted.error().code, ErrorCode::ForeignKeyViolation);
+  ASSERT_TRUE(parents_s_->insert(parent_row(2, "p2"), ws_));
+  ASSERT_TRUE(restricts_s_->insert(child_row(10, 1, "r"), ws_));
+  ASSERT_TRUE(cascades_s_->insert(child_row(11, 2, "c"), ws_));
+  ASSERT_TRUE(nullers_s_->insert(child_row(12, 2, "n"), ws_));
+
+  auto refused = parents_s_->remove(id_of(uuid_n(1)), ws_);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::ForeignKeyViolation);
+  EXPECT_EQ(refused.error().fields, Value::object({{"@referenced_by", "restricts"}}));
+  EXPECT_EQ(refused.error().message, "an existing 'restricts' entity references this 'parents' entity");
   EXPECT_TRUE(*parents_s_->select(id_of(uuid_n(1)), ws_));
+
+  ASSERT_TRUE(*parents_s_->remove(id_of(uuid_n(2)), ws_));
+  EXPECT_FALSE(*cascades_s_->select(id_of(uuid_n(11)), ws_));
+  auto nulled = nullers_s_->select(id_of(uuid_n(12)), ws_);
+  ASSERT_TRUE(nulled && *nulled);
+  EXPECT_TRUE((*nulled)->find("parent")->is_null());
 }
 
 TEST_P(StrategyConformance, TruncateEmptiesTheTableAndItsChildren) {
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "p1"), ws_));
-  ASSERT_TRUE(children_s_->insert(child_row(10, 1, "c"), ws_));
+  ASSERT_TRUE(restricts_s_->insert(child_row(10, 1, "c"), ws_));
   ASSERT_TRUE(parents_s_->truncate());
-  auto parents = parents_s_->page(10, std::nullopt, QueryOptions{});
-  auto children = children_s_->page(10, std::nullopt, QueryOptions{});
-  ASSERT_TRUE(parents && children);
-  EXPECT_TRUE(parents->rows.empty());
-  EXPECT_TRUE(children->rows.empty());
+  EXPECT_TRUE(parents_s_->page(10, std::nullopt, QueryOptions{})->rows.empty());
+  EXPECT_TRUE(restricts_s_->page(10, std::nullopt, QueryOptions{})->rows.empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StrategyConformance, ::testing::ValuesIn(kBackends),
