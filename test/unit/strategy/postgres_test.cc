@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -19,11 +18,14 @@
 #include "kongdb/core/ids.h"
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/postgres.h"
+#include "unit/strategy/strategy_schemas.h"
 
 using namespace kongdb;
 using namespace kongdb::strategy;
 using schema::Field;
 using schema::Schema;
+using strategy::testing::id_of;
+using strategy::testing::uuid_n;
 
 namespace {
 
@@ -43,14 +45,6 @@ const char* env(const char* name) {
   return it == kEnv.end() ? nullptr : it->second.c_str();
 }
 
-std::string uuid_n(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
-Value id_of(const std::string& id) { return Value::object({{"id", id}}); }
-
 constexpr const char* kWs = "11111111-1111-4111-8111-111111111111";
 
 class PostgresTest : public ::testing::Test {
@@ -60,36 +54,12 @@ class PostgresTest : public ::testing::Test {
     static std::atomic<int> counter{0};
     schema_ = "kongdb_unit_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
 
-    parents_.name = "parents";
-    parents_.primary_key = {"id"};
-    parents_.workspaceable = true;
-    parents_.fields = {{"id", Field::string().uuid()},
-                       {"created_at", Field::integer().timestamp()},
-                       {"name", Field::string().unique()},
-                       {"port", Field::integer()},
-                       {"weight", Field::number()},
-                       {"enabled", Field::boolean()},
-                       {"tags", Field::set(Field::string())},
-                       {"meta", Field::record({{"a", Field::string()}})}};
-    auto child = [&](const char* name, const char* on_delete) {
-      Schema s;
-      s.name = name;
-      s.primary_key = {"id"};
-      s.workspaceable = true;
-      Field fk = Field::foreign("parents");
-      if (on_delete) fk.on_delete(on_delete);
-      fk.foreign_schema_ = &parents_;
-      s.fields = {{"id", Field::string().uuid()}, {"parent", fk}, {"label", Field::string()}};
-      return s;
-    };
-    cascade_ = child("cascades", "cascade");
-    restrict_ = child("restricts", nullptr);
+    parents_ = strategy::testing::parents_schema();
+    parents_.fields.insert(parents_.fields.begin() + 1, {"created_at", Field::integer().timestamp()});
+    cascade_ = strategy::testing::child_schema("cascades", "cascade", parents_);
+    restrict_ = strategy::testing::child_schema("restricts", nullptr, parents_);
     cascade_.cache_key = {"parent", "label"};
-
-    tokens_.name = "tokens";
-    tokens_.primary_key = {"id"};
-    tokens_.ttl = true;
-    tokens_.fields = {{"id", Field::string().uuid()}, {"key", Field::string().unique()}};
+    tokens_ = strategy::testing::tokens_schema();
 
     conn_ = open(8);
     ASSERT_TRUE(conn_);

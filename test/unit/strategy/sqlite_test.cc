@@ -5,28 +5,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
 #include "kongdb/core/ids.h"
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/sqlite.h"
+#include "unit/strategy/strategy_schemas.h"
 
 using namespace kongdb;
 using namespace kongdb::strategy;
 using schema::Field;
 using schema::Schema;
+using strategy::testing::id_of;
+using strategy::testing::uuid_n;
 
 namespace {
-
-std::string uuid_n(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
-Value id_of(const std::string& id) { return Value::object({{"id", id}}); }
 
 class SqliteTest : public ::testing::Test {
  protected:
@@ -38,38 +32,13 @@ class SqliteTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "kong.db").string();
 
-    parents_.name = "parents";
-    parents_.primary_key = {"id"};
-    parents_.workspaceable = true;
-    parents_.fields = {{"id", Field::string()},
-                       {"name", Field::string().unique()},
-                       {"port", Field::integer()},
-                       {"weight", Field::number()},
-                       {"enabled", Field::boolean()},
-                       {"tags", Field::set(Field::string())},
-                       {"meta", Field::record({{"a", Field::string()}})}};
-
-    auto child = [&](const char* name, const char* on_delete) {
-      Schema s;
-      s.name = name;
-      s.primary_key = {"id"};
-      s.workspaceable = true;
-      Field fk = Field::foreign("parents");
-      if (on_delete) fk.on_delete(on_delete);
-      fk.foreign_schema_ = &parents_;
-      s.fields = {{"id", Field::string()}, {"parent", fk}, {"label", Field::string()}};
-      return s;
-    };
-    cascade_ = child("cascades", "cascade");
-    restrict_ = child("restricts", nullptr);
-    nulls_ = child("nullers", "null");
+    parents_ = strategy::testing::parents_schema();
+    cascade_ = strategy::testing::child_schema("cascades", "cascade", parents_);
+    restrict_ = strategy::testing::child_schema("restricts", nullptr, parents_);
+    nulls_ = strategy::testing::child_schema("nullers", "null", parents_);
     cascade_.cache_key = {"parent", "label"};
     cascade_.fields.push_back({"label2", Field::string()});
-
-    tokens_.name = "tokens";
-    tokens_.primary_key = {"id"};
-    tokens_.ttl = true;
-    tokens_.fields = {{"id", Field::string()}, {"key", Field::string().unique()}};
+    tokens_ = strategy::testing::tokens_schema();
 
     clock_ = std::make_unique<FixedClock>(1700000000.0);
     open();

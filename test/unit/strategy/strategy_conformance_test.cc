@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -25,11 +24,14 @@
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/postgres.h"
 #include "kongdb/strategy/sqlite.h"
+#include "unit/strategy/strategy_schemas.h"
 
 using namespace kongdb;
 using namespace kongdb::strategy;
 using schema::Field;
 using schema::Schema;
+using strategy::testing::id_of;
+using strategy::testing::uuid_n;
 
 namespace {
 
@@ -81,14 +83,6 @@ const std::vector<Backend> kBackends = {
      }},
 };
 
-std::string uuid_n(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
-Value id_of(const std::string& id) { return Value::object({{"id", id}}); }
-
 constexpr const char* kWs = "11111111-1111-4111-8111-111111111111";
 constexpr const char* kOtherWs = "22222222-2222-4222-8222-222222222222";
 
@@ -101,36 +95,13 @@ class StrategyConformance : public ::testing::TestWithParam<Backend> {
     ASSERT_NE(mkdtemp(pattern.data()), nullptr);
     dir_ = pattern;
 
-    parents_.name = "parents";
-    parents_.primary_key = {"id"};
-    parents_.workspaceable = true;
-    parents_.fields = {{"id", Field::string().uuid()},
-                       {"name", Field::string().unique()},
-                       {"port", Field::integer()},
-                       {"weight", Field::number()},
-                       {"enabled", Field::boolean()},
-                       {"tags", Field::set(Field::string())},
-                       {"meta", Field::record({{"a", Field::string()}})}};
+    parents_ = strategy::testing::parents_schema();
     // One child table per on_delete; the cascading one also has a composite cache key.
-    auto child = [&](const char* name, const char* on_delete) {
-      Schema c;
-      c.name = name;
-      c.primary_key = {"id"};
-      c.workspaceable = true;
-      Field parent = Field::foreign("parents");
-      if (on_delete) parent.on_delete(on_delete);
-      parent.foreign_schema_ = &parents_;
-      c.fields = {{"id", Field::string().uuid()}, {"parent", parent}, {"label", Field::string()}};
-      return c;
-    };
-    restricts_ = child("restricts", nullptr);
-    cascades_ = child("cascades", "cascade");
+    restricts_ = strategy::testing::child_schema("restricts", nullptr, parents_);
+    cascades_ = strategy::testing::child_schema("cascades", "cascade", parents_);
     cascades_.cache_key = {"parent", "label"};
-    nullers_ = child("nullers", "null");
-    tokens_.name = "tokens";
-    tokens_.primary_key = {"id"};
-    tokens_.ttl = true;
-    tokens_.fields = {{"id", Field::string().uuid()}, {"key", Field::string().unique()}};
+    nullers_ = strategy::testing::child_schema("nullers", "null", parents_);
+    tokens_ = strategy::testing::tokens_schema();
     tags_.name = "tags";
     tags_.primary_key = {"entity_id"};
     tags_.fields = {{"entity_id", Field::string().uuid()}, {"entity_name", Field::string()}, {"tag", Field::string()}};
