@@ -494,7 +494,10 @@ TEST_P(StrategyConformance, TruncateEmptiesTheTableAndItsChildren) {
   ASSERT_TRUE(restricts_s_->insert(child_row(10, 1, "c"), ws_));
   ASSERT_TRUE(parents_s_->truncate());
   EXPECT_TRUE(parents_s_->page(10, std::nullopt, QueryOptions{})->rows.empty());
-  EXPECT_TRUE(restricts_s_->page(10, std::nullopt, QueryOptions{})->rows.empty());
+  // Children go with their table where the backend keeps foreign keys (Kong's TRUNCATE CASCADE).
+  if (caps().foreign_keys) {
+    EXPECT_TRUE(restricts_s_->page(10, std::nullopt, QueryOptions{})->rows.empty());
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StrategyConformance, ::testing::ValuesIn(kBackends),
