@@ -226,7 +226,10 @@ int connector_query(lua_State* L) {
     lua_pushstring(L, "the migration connector is no longer available");
     return 2;
   }
-  auto r = box->connector->execute_sql(std::string(sql, n));
+  strategy::MigrationStore* store = box->connector->migrations();
+  Result<void> r = store ? store->execute_sql(std::string(sql, n))
+                         : Result<void>(errors::operation_unsupported(std::string(box->connector->name()) +
+                                                                      " cannot run SQL statements"));
   if (!r) {
     lua_pushnil(L);
     lua_pushstring(L, r.error().to_string().c_str());

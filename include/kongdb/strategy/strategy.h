@@ -190,13 +190,6 @@ class Connector {
 
   /// The migration bookkeeping; nullptr for a backend without migrations.
   virtual MigrationStore* migrations() = 0;
-
-  /// A plugin teardown's connector:query: MigrationStore::execute_sql, refused by a backend
-  /// without migrations. (Kept here so Lua plugin code reaches it through the connector.)
-  Result<void> execute_sql(const std::string& sql) {
-    if (MigrationStore* m = migrations()) return m->execute_sql(sql);
-    return errors::operation_unsupported(std::string(name()) + " cannot run SQL statements");
-  }
 };
 
 }  // namespace kongdb::strategy

@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "kongdb/strategy/memory.h"
-#include "strategy/common/tags_index.h"
+#include "strategy/model/tags_index.h"
 #include "strategy/memory/memory_store.h"
 
 namespace kongdb::strategy {
@@ -12,7 +12,7 @@ namespace kongdb::strategy {
 namespace memory {
 namespace {
 
-class MemoryTagsIndex final : public common::TagsIndex {
+class MemoryTagsIndex final : public model::TagsIndex {
  public:
   explicit MemoryTagsIndex(std::shared_ptr<Store> store) : store_(std::move(store)) {}
 
@@ -65,7 +65,7 @@ class MemoryConnector final : public Connector {
   }
 
   Result<std::unique_ptr<Strategy>> strategy_for(const schema::Schema& schema) override {
-    if (common::is_tags_index(schema)) return make_tags_index(store_);
+    if (model::is_tags_index(schema)) return make_tags_index(store_);
     std::unique_lock lock(store_->mutex);
     return make_strategy(store_, store_->table_for(schema));
   }

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "kongdb/core/json.h"
-#include "strategy/common/tags_index.h"
+#include "strategy/model/tags_index.h"
 
 namespace kongdb::strategy::memory {
 
@@ -198,8 +198,8 @@ Table& Store::table_for(const schema::Schema& schema) {
   auto it = tables.find(schema.name);
   if (it != tables.end()) return *it->second;
   auto t = std::make_unique<Table>();
-  t->layout = common::make_layout(schema, kind_of, ColKind::Plain);
-  t->feeds_tags = common::feeds_tags_index(schema);
+  t->layout = model::make_layout(schema, kind_of, ColKind::Plain);
+  t->feeds_tags = model::feeds_tags_index(schema);
   return *tables.emplace(schema.name, std::move(t)).first->second;
 }
 

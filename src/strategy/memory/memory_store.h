@@ -19,7 +19,7 @@
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/memory.h"
 #include "kongdb/strategy/strategy.h"
-#include "strategy/common/table_layout.h"
+#include "strategy/model/table_layout.h"
 
 namespace kongdb::strategy::memory {
 
@@ -32,8 +32,8 @@ Error db_error(std::string message);
 /// Values are kept as Values; a column only needs to know whether it holds a number (SQL
 /// number columns read integral values back as integers, and so does this store).
 enum class ColKind { Plain, Number };
-using FieldMap = common::FieldMap<ColKind>;
-using Layout = common::Layout<ColKind>;
+using FieldMap = model::FieldMap<ColKind>;
+using Layout = model::Layout<ColKind>;
 
 /// A primary key: the pk columns' values in order (a foreign pk field gives its parent's pk
 /// values), ordered as SQL orders them (null, then numbers, then strings bytewise), so pages

@@ -91,8 +91,8 @@ class MemoryStrategy final : public Strategy {
     std::unique_lock lock(store_->mutex);
     if (auto r = hook("insert"); !r) return r.error();
     Key key = t_.key_of(row);
-    if (t_.rows.count(key)) return tag(errors::primary_key_violation(common::pk_of(t_.layout.pk_fields, row)));
-    StoredRow stored = make_stored(row, common::write_ws(row, opts), opts);
+    if (t_.rows.count(key)) return tag(errors::primary_key_violation(model::pk_of(t_.layout.pk_fields, row)));
+    StoredRow stored = make_stored(row, model::write_ws(row, opts), opts);
     return put(std::move(key), std::move(stored), Value());
   }
 
@@ -135,10 +135,10 @@ class MemoryStrategy final : public Strategy {
     std::unique_lock lock(store_->mutex);
     if (auto r = hook("upsert"); !r) return r.error();
     // The row holding the value keeps its primary key, as SQL's ON CONFLICT (field) DO UPDATE.
-    const std::string ws = common::write_ws(full, opts);
+    const std::string ws = model::write_ws(full, opts);
     if (auto existing = t_.find_by_field(**f, value, ws)) return replace(std::move(*existing), full, opts);
     Key key = t_.key_of(full);
-    if (t_.rows.count(key)) return tag(errors::primary_key_violation(common::pk_of(t_.layout.pk_fields, full)));
+    if (t_.rows.count(key)) return tag(errors::primary_key_violation(model::pk_of(t_.layout.pk_fields, full)));
     return replace(std::move(key), full, opts);
   }
 
@@ -229,16 +229,16 @@ class MemoryStrategy final : public Strategy {
 
   Result<std::optional<Key>> decode(const std::optional<std::string>& offset) const {
     if (!offset) return std::optional<Key>();
-    auto keys = common::decode_offset(*offset, t_.layout.pk_is_uuid);
+    auto keys = model::decode_offset(*offset, t_.layout.pk_is_uuid);
     if (!keys) return tag(keys.error());
     return std::optional<Key>(Key(keys->begin(), keys->end()));
   }
 
   Result<Page> finish(std::vector<const Entry*> picked, int64_t size, const QueryOptions& opts) const {
     const double now = store_->now();
-    return common::finish_page(
+    return model::finish_page(
         std::move(picked), std::max<int64_t>(size, 1),
-        [](const Entry* last) { return common::encode_offset(Array(last->first.begin(), last->first.end())); },
+        [](const Entry* last) { return model::encode_offset(Array(last->first.begin(), last->first.end())); },
         [&](const Entry* e) { return t_.to_row(e->second, now, opts.export_ttl); });
   }
 
@@ -267,7 +267,7 @@ class MemoryStrategy final : public Strategy {
   // The whole row replaced (upsert); ws_id stays that of an existing row.
   Result<Value> replace(Key key, const Value& full, const QueryOptions& opts) {
     auto it = t_.rows.find(key);
-    if (it == t_.rows.end()) return put(std::move(key), make_stored(full, common::write_ws(full, opts), opts), Value());
+    if (it == t_.rows.end()) return put(std::move(key), make_stored(full, model::write_ws(full, opts), opts), Value());
     StoredRow stored = make_stored(full, it->second.ws_id, opts);
     Value old_fields = std::move(it->second.fields);
     t_.unindex(key, StoredRow{old_fields, {}, {}, {}});

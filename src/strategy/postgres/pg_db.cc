@@ -1,11 +1,10 @@
 // The PostgreSQL connection pool: lazy connects, reconnect of broken connections, prepared
 // statements cached per connection, transactions pinned to one connection. Written for kongdb.
-#include <cctype>
 #include <cstdlib>
 #include <string>
 #include <utility>
 
-#include "strategy/postgres/pg_internal.h"
+#include "strategy/postgres/pg_dialect.h"
 
 namespace kongdb::strategy::postgres {
 
@@ -51,34 +50,7 @@ struct ResultPtr {
 
 }  // namespace
 
-Error tag(Error e) {
-  e.strategy = std::string(kName);
-  return e;
-}
-
-Error db_error(std::string message) { return tag(errors::database_error(std::move(message))); }
-
-Sql& Sql::append(const Sql& other) {
-  // Renumber $k in `other` to follow our own parameters.
-  const size_t base = params.size();
-  for (size_t i = 0; i < other.text.size(); ++i) {
-    char c = other.text[i];
-    if (c == '$' && i + 1 < other.text.size() && std::isdigit(static_cast<unsigned char>(other.text[i + 1]))) {
-      size_t j = i + 1;
-      size_t n = 0;
-      while (j < other.text.size() && std::isdigit(static_cast<unsigned char>(other.text[j]))) {
-        n = n * 10 + static_cast<size_t>(other.text[j] - '0');
-        ++j;
-      }
-      text += '$' + std::to_string(n + base);
-      i = j - 1;
-    } else {
-      text += c;
-    }
-  }
-  params.insert(params.end(), other.params.begin(), other.params.end());
-  return *this;
-}
+Error db_error(std::string message) { return sql::db_error<Dialect>(std::move(message)); }
 
 Db::Db(ConnParams params, int pool_size, Clock* clock, std::unique_ptr<Db> replica)
     : params_(std::move(params)),
@@ -139,7 +111,7 @@ tl::expected<void, PgError> Db::make_ready(Conn& c) {
   c.generation = generation_.load();
   // Kong runs every session in UTC, with the configured schema first on the search path.
   std::string setup = "SET TIME ZONE 'UTC'; SET client_min_messages TO warning";
-  if (!params_.schema.empty()) setup += "; SET search_path TO " + ident(params_.schema);
+  if (!params_.schema.empty()) setup += "; SET search_path TO " + sql::ident(params_.schema);
   if (auto r = exec_on(c, setup); !r) return tl::unexpected(conn_error(c.pg, r.error().message));
   return {};
 }

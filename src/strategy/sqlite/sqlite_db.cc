@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "strategy/sqlite/sqlite_internal.h"
+#include "strategy/sqlite/sqlite_dialect.h"
 
 namespace kongdb::strategy::sqlite {
 
@@ -13,12 +13,7 @@ namespace {
 constexpr size_t kMaxCachedStatements = 512;
 }  // namespace
 
-Error tag(Error e) {
-  e.strategy = std::string(kName);
-  return e;
-}
-
-Error db_error(std::string message) { return tag(errors::database_error(std::move(message))); }
+Error db_error(std::string message) { return sql::db_error<Dialect>(std::move(message)); }
 
 Db::~Db() {
   clear_cache();
@@ -30,7 +25,7 @@ void Db::clear_cache() {
   cache_.clear();
 }
 
-tl::expected<std::vector<Row>, StepError> Db::run(const Sql& sql) {
+tl::expected<sql::QueryResult<Row>, StepError> Db::run(const Sql& sql, bool /*read*/) {
   sqlite3_stmt* stmt = nullptr;
   if (auto it = cache_.find(sql.text); it != cache_.end()) {
     stmt = it->second;
@@ -71,7 +66,8 @@ tl::expected<std::vector<Row>, StepError> Db::run(const Sql& sql) {
     if (rc != SQLITE_OK) return tl::unexpected(StepError{rc, sqlite3_errmsg(db_)});
   }
 
-  std::vector<Row> rows;
+  sql::QueryResult<Row> result;
+  std::vector<Row>& rows = result.rows;
   const int width = sqlite3_column_count(stmt);
   for (;;) {
     int rc = sqlite3_step(stmt);
@@ -95,7 +91,8 @@ tl::expected<std::vector<Row>, StepError> Db::run(const Sql& sql) {
     }
     rows.push_back(std::move(row));
   }
-  return rows;
+  result.affected = sqlite3_changes64(db_);
+  return result;
 }
 
 Result<void> Db::exec(const std::string& sql) {

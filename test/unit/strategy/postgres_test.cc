@@ -1,12 +1,12 @@
-// Unit tests of the PostgreSQL strategy, driven directly through open_postgres (no DAO): error
-// mapping by SQLSTATE, reconnects, concurrent unique writes, transactions. Needs a server (run
-// through scripts/with_postgres.sh); skipped otherwise. Written for kongdb.
+// What only the PostgreSQL strategy does, driven directly through open_postgres (no DAO): Kong's
+// column types, database errors, reconnects, concurrent unique writes, transactions, the read
+// replica. Behaviour every backend shares is in strategy_conformance_test.cc. Needs a server
+// (run through scripts/with_postgres.sh); skipped otherwise. Written for kongdb.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <string>
@@ -15,15 +15,17 @@
 
 #include <libpq-fe.h>
 
-#include "kongdb/core/base64.h"
 #include "kongdb/core/ids.h"
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/postgres.h"
+#include "unit/strategy/strategy_schemas.h"
 
 using namespace kongdb;
 using namespace kongdb::strategy;
 using schema::Field;
 using schema::Schema;
+using strategy::testing::id_of;
+using strategy::testing::uuid_n;
 
 namespace {
 
@@ -43,14 +45,6 @@ const char* env(const char* name) {
   return it == kEnv.end() ? nullptr : it->second.c_str();
 }
 
-std::string uuid_n(int n) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
-  return buf;
-}
-
-Value id_of(const std::string& id) { return Value::object({{"id", id}}); }
-
 constexpr const char* kWs = "11111111-1111-4111-8111-111111111111";
 
 class PostgresTest : public ::testing::Test {
@@ -60,36 +54,12 @@ class PostgresTest : public ::testing::Test {
     static std::atomic<int> counter{0};
     schema_ = "kongdb_unit_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
 
-    parents_.name = "parents";
-    parents_.primary_key = {"id"};
-    parents_.workspaceable = true;
-    parents_.fields = {{"id", Field::string().uuid()},
-                       {"created_at", Field::integer().timestamp()},
-                       {"name", Field::string().unique()},
-                       {"port", Field::integer()},
-                       {"weight", Field::number()},
-                       {"enabled", Field::boolean()},
-                       {"tags", Field::set(Field::string())},
-                       {"meta", Field::record({{"a", Field::string()}})}};
-    auto child = [&](const char* name, const char* on_delete) {
-      Schema s;
-      s.name = name;
-      s.primary_key = {"id"};
-      s.workspaceable = true;
-      Field fk = Field::foreign("parents");
-      if (on_delete) fk.on_delete(on_delete);
-      fk.foreign_schema_ = &parents_;
-      s.fields = {{"id", Field::string().uuid()}, {"parent", fk}, {"label", Field::string()}};
-      return s;
-    };
-    cascade_ = child("cascades", "cascade");
-    restrict_ = child("restricts", nullptr);
+    parents_ = strategy::testing::parents_schema();
+    parents_.fields.insert(parents_.fields.begin() + 1, {"created_at", Field::integer().timestamp()});
+    cascade_ = strategy::testing::child_schema("cascades", "cascade", parents_);
+    restrict_ = strategy::testing::child_schema("restricts", nullptr, parents_);
     cascade_.cache_key = {"parent", "label"};
-
-    tokens_.name = "tokens";
-    tokens_.primary_key = {"id"};
-    tokens_.ttl = true;
-    tokens_.fields = {{"id", Field::string().uuid()}, {"key", Field::string().unique()}};
+    tokens_ = strategy::testing::tokens_schema();
 
     conn_ = open(8);
     ASSERT_TRUE(conn_);
@@ -159,58 +129,6 @@ TEST_F(PostgresTest, RowsRoundTripWithKongsTypes) {
   EXPECT_EQ(**got, *r);
 }
 
-TEST_F(PostgresTest, UniqueViolationNamesTheFieldFromTheConstraint) {
-  ASSERT_TRUE(parents_s_->insert(parent(1, "dup"), ws()));
-  auto r = parents_s_->insert(parent(2, "dup"), ws());
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::UniqueViolation);
-  EXPECT_EQ(r.error().strategy, "postgres");
-  EXPECT_EQ(r.error().fields, Value::object({{"name", "dup"}}));
-  // Unique per workspace: another workspace may reuse the name.
-  QueryOptions other;
-  other.ws_id = "22222222-2222-4222-8222-222222222222";
-  EXPECT_TRUE(parents_s_->insert(parent(3, "dup"), other));
-  auto pk = parents_s_->insert(parent(1, "other"), ws());
-  ASSERT_FALSE(pk);
-  EXPECT_EQ(pk.error().code, ErrorCode::PrimaryKeyViolation);
-}
-
-TEST_F(PostgresTest, CompositeCacheKeyViolationNamesEveryCacheKeyField) {
-  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
-  Value a = kid(10, 1, "x");
-  a.as_object().set("cache_key", "cascades:1:x");
-  ASSERT_TRUE(cascade_s_->insert(a, ws()));
-  Value b = kid(11, 1, "x");
-  b.as_object().set("cache_key", "cascades:1:x");
-  auto r = cascade_s_->insert(b, ws());
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, ErrorCode::UniqueViolation);
-  EXPECT_EQ(r.error().fields,
-            Value::object({{"parent", id_of(uuid_n(1))}, {"label", "x"}}));
-}
-
-TEST_F(PostgresTest, ForeignKeyErrorsMapToKongsTwoForms) {
-  auto bad = restrict_s_->insert(kid(10, 99, "orphan"), ws());
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, ErrorCode::ForeignKeyViolation);
-  EXPECT_EQ(bad.error().message,
-            "the foreign key '{id=\"" + uuid_n(99) + "\"}' does not reference an existing 'parents' entity.");
-
-  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
-  ASSERT_TRUE(restrict_s_->insert(kid(10, 1, "r"), ws()));
-  auto del = parents_s_->remove(id_of(uuid_n(1)), ws());
-  ASSERT_FALSE(del);
-  EXPECT_EQ(del.error().code, ErrorCode::ForeignKeyViolation);
-  EXPECT_EQ(del.error().message, "an existing 'restricts' entity references this 'parents' entity");
-  EXPECT_TRUE(*parents_s_->select(id_of(uuid_n(1)), ws()));
-
-  ASSERT_TRUE(restrict_s_->remove(id_of(uuid_n(10)), ws()));
-  ASSERT_TRUE(cascade_s_->insert(kid(11, 1, "c"), ws()));
-  auto ok = parents_s_->remove(id_of(uuid_n(1)), ws());
-  ASSERT_TRUE(ok && *ok);
-  EXPECT_FALSE(*cascade_s_->select(id_of(uuid_n(11)), ws())) << "cascaded";
-}
-
 TEST_F(PostgresTest, OtherFailuresAreDatabaseErrors) {
   // A value Postgres refuses (not an integer) is a DATABASE_ERROR, never a crash or a splice.
   Value p = parent(1, "p");
@@ -220,41 +138,6 @@ TEST_F(PostgresTest, OtherFailuresAreDatabaseErrors) {
   EXPECT_EQ(r.error().code, ErrorCode::DatabaseError);
   EXPECT_EQ(r.error().strategy, "postgres");
   EXPECT_TRUE(parents_s_->page(10, std::nullopt, ws()));
-}
-
-TEST_F(PostgresTest, ForgedOffsetsAreInvalidOffsets) {
-  ASSERT_TRUE(parents_s_->insert(parent(1, "p"), ws()));
-  for (std::string raw : {R"(["x' OR 1=1"])", R"([1])", R"(["a","b"])"}) {
-    auto p = parents_s_->page(10, base64::encode(raw), ws());
-    ASSERT_FALSE(p) << raw;
-    EXPECT_EQ(p.error().code, ErrorCode::InvalidOffset) << raw;
-  }
-}
-
-TEST_F(PostgresTest, PagesWalkThePrimaryKeyAndFilterTags) {
-  for (int i = 1; i <= 7; ++i) {
-    Value p = parent(i, "p" + std::to_string(i));
-    p.as_object().set("tags", i % 2 ? Value::array({"odd", "all"}) : Value::array({"even", "all"}));
-    ASSERT_TRUE(parents_s_->insert(p, ws()));
-  }
-  std::vector<std::string> seen;
-  std::optional<std::string> offset;
-  do {
-    auto page = parents_s_->page(3, offset, ws());
-    ASSERT_TRUE(page);
-    for (auto& r : page->rows) seen.push_back(r.find("id")->as_string());
-    offset = page->offset;
-  } while (offset);
-  ASSERT_EQ(seen.size(), 7u);
-  for (int i = 1; i <= 7; ++i) EXPECT_EQ(seen[static_cast<size_t>(i - 1)], uuid_n(i));
-
-  QueryOptions o = ws();
-  o.tags = TagsFilter{{"odd", "all"}, TagsCond::And};
-  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 4u);
-  o.tags = TagsFilter{{"odd", "even"}, TagsCond::Or};
-  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 7u);
-  o.tags = TagsFilter{{"odd", "even"}, TagsCond::And};
-  EXPECT_EQ(parents_s_->page(100, std::nullopt, o)->rows.size(), 0u);
 }
 
 TEST_F(PostgresTest, SqlMetacharactersRoundTrip) {
@@ -278,23 +161,6 @@ TEST_F(PostgresTest, SqlMetacharactersRoundTrip) {
   auto nul = parents_s_->insert(parent(50, std::string("a\0b", 3)), ws());
   ASSERT_FALSE(nul);
   EXPECT_EQ(nul.error().code, ErrorCode::DatabaseError);
-}
-
-TEST_F(PostgresTest, TtlIsAbsoluteExpiryShownAsRemainingSeconds) {
-  QueryOptions o;
-  o.ttl = 100;
-  ASSERT_TRUE(tokens_s_->insert(Value::object({{"id", uuid_n(1)}, {"key", "k"}}), o));
-  auto got = tokens_s_->select(id_of(uuid_n(1)), {});
-  ASSERT_TRUE(got && *got);
-  EXPECT_EQ(*(*got)->find("ttl"), Value(100));
-  QueryOptions exp;
-  exp.export_ttl = true;
-  EXPECT_EQ(*(*tokens_s_->select(id_of(uuid_n(1)), exp))->find("ttl"), Value(1700000100));
-  clock_.set(1700000101.0);
-  EXPECT_FALSE(*tokens_s_->select(id_of(uuid_n(1)), {}));
-  auto purged = conn_->purge_expired();
-  ASSERT_TRUE(purged);
-  EXPECT_EQ(*purged, 1);
 }
 
 TEST_F(PostgresTest, FailedTransactionLeavesNothing) {

@@ -1,10 +1,10 @@
-#include "strategy/common/tags_index.h"
+#include "strategy/model/tags_index.h"
 
 #include <utility>
 
-#include "strategy/common/table_layout.h"
+#include "strategy/model/table_layout.h"
 
-namespace kongdb::strategy::common {
+namespace kongdb::strategy::model {
 
 bool is_tags_index(const schema::Schema& schema) { return schema.name == kTagsTable; }
 
@@ -77,4 +77,4 @@ Result<bool> TagsIndex::remove_by_field(std::string_view, const Value&, const Qu
 // Truncating the index alone would desynchronise it; it empties with the tables that feed it.
 Result<void> TagsIndex::truncate() { return {}; }
 
-}  // namespace kongdb::strategy::common
+}  // namespace kongdb::strategy::model

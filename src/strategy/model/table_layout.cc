@@ -1,5 +1,5 @@
-// Backend-independent parts of the SQL strategies. Written for kongdb.
-#include "strategy/common/table_layout.h"
+// The backend-neutral table model: offset tokens, primary keys, write workspaces. Written for kongdb.
+#include "strategy/model/table_layout.h"
 
 #include <utility>
 
@@ -7,22 +7,7 @@
 #include "kongdb/core/ids.h"
 #include "kongdb/core/json.h"
 
-namespace kongdb::strategy::common {
-
-namespace {
-std::string quoted(std::string_view text, char quote) {
-  std::string out(1, quote);
-  for (char c : text) {
-    if (c == quote) out += quote;
-    out += c;
-  }
-  return out + quote;
-}
-}  // namespace
-
-std::string ident(std::string_view name) { return quoted(name, '"'); }
-
-std::string string_literal(std::string_view text) { return quoted(text, '\''); }
+namespace kongdb::strategy::model {
 
 std::string encode_offset(Array keys) {
   return base64::encode(json::encode(Value(std::move(keys))));
@@ -67,4 +52,4 @@ std::string write_ws(const Value& row, const QueryOptions& opts) {
   return {};
 }
 
-}  // namespace kongdb::strategy::common
+}  // namespace kongdb::strategy::model

@@ -1,8 +1,10 @@
-// What both SQL strategies share about a table: the layout derived from a Schema (which fields
-// become columns, foreign keys as one column per parent pk field, the hidden ws_id/ttl/
-// cache_key columns, pk column positions), identifier quoting, binding a field's value to its
-// columns, and the page offset token. Backends supply their column kinds and value codecs.
-// Written for kongdb; layout modelled on Kong's Postgres DDL.
+// The backend-neutral table model every strategy builds on (SQL or not): the layout derived from
+// a Schema (which fields are stored, foreign keys as one stored part per parent pk field with
+// their on_delete, uniques and unique_across_ws, the hidden ws_id/ttl/cache_key, pk positions),
+// splitting a field's value into its parts, the page offset token, and the size+1 keyset page.
+// Nothing here knows SQL. A backend may attach its own column kind to every stored part (the
+// `Kind` parameter: SQLite and PostgreSQL column types); one that stores Values as they are
+// uses Layout<> (NoKind). Written for kongdb; layout modelled on Kong's Postgres DDL.
 #pragma once
 
 #include <cstddef>
@@ -16,10 +18,13 @@
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/strategy.h"
 
-namespace kongdb::strategy::common {
+namespace kongdb::strategy::model {
+
+/// The kind of a stored part for a backend that keeps no column types.
+struct NoKind {};
 
 /// A schema field as stored: one column, or one per parent pk field for a foreign key.
-template <class Kind>
+template <class Kind = NoKind>
 struct FieldMap {
   std::string name;
   bool foreign = false;
@@ -32,7 +37,7 @@ struct FieldMap {
 
 /// A table derived from a Schema; everything the builder and row codec need, copied so no
 /// pointer into the schema's foreign references is kept.
-template <class Kind>
+template <class Kind = NoKind>
 struct Layout {
   std::string entity, table;
   std::vector<FieldMap<Kind>> fields;
@@ -120,6 +125,11 @@ Layout<Kind> make_layout(const schema::Schema& s, KindOf kind_of, Kind text) {
   return l;
 }
 
+/// The layout of a backend without column kinds.
+inline Layout<> make_layout(const schema::Schema& s) {
+  return make_layout(s, [](const schema::Field*) { return NoKind{}; }, NoKind{});
+}
+
 /// Binds a field's value (foreign values as {pk = v}) to its columns with the backend's
 /// `to_param(const Value&, Kind)`; a missing part binds Param{} (NULL).
 template <class Param, class Kind, class ToParam>
@@ -141,11 +151,6 @@ std::vector<Param> field_params(const FieldMap<Kind>& f, const Value& v, ToParam
   }
   return out;
 }
-
-/// SQL identifier quoting ("a""b").
-std::string ident(std::string_view name);
-/// SQL string literal quoting ('a''b'), for DDL where parameters cannot be bound.
-std::string string_literal(std::string_view text);
 
 /// Offset tokens: unpadded base64 of the JSON array of the last row's pk values.
 std::string encode_offset(Array keys);
@@ -175,4 +180,4 @@ Value pk_of(const std::vector<std::string>& pk_fields, const Value& row);
 /// The workspace a write goes to: the option, else the row's ws_id, else none ("").
 std::string write_ws(const Value& row, const QueryOptions& opts);
 
-}  // namespace kongdb::strategy::common
+}  // namespace kongdb::strategy::model

@@ -13,7 +13,7 @@
 #include "kongdb/schema/schema.h"
 #include "kongdb/strategy/strategy.h"
 
-namespace kongdb::strategy::common {
+namespace kongdb::strategy::model {
 
 /// The index table, named as in Kong.
 inline constexpr std::string_view kTagsTable = "tags";
@@ -66,4 +66,4 @@ class TagsIndex : public Strategy {
   virtual Error tagged(Error e) const = 0;
 };
 
-}  // namespace kongdb::strategy::common
+}  // namespace kongdb::strategy::model
