@@ -136,7 +136,13 @@ class MemoryStrategy final : public Strategy {
     if (auto r = hook("upsert"); !r) return r.error();
     // The row holding the value keeps its primary key, as SQL's ON CONFLICT (field) DO UPDATE.
     const std::string ws = model::write_ws(full, opts);
-    if (auto existing = t_.find_by_field(**f, value, ws)) return replace(std::move(*existing), full, opts);
+    if (auto existing = t_.find_by_field(**f, value, ws)) {
+      const Value& kept = t_.rows.at(*existing).fields;
+      for (const auto& pk : t_.layout.pk_fields) {
+        if (const Value* v = kept.find(pk)) full.as_object().set(pk, *v);
+      }
+      return replace(std::move(*existing), full, opts);
+    }
     Key key = t_.key_of(full);
     if (t_.rows.count(key)) return tag(errors::primary_key_violation(model::pk_of(t_.layout.pk_fields, full)));
     return replace(std::move(key), full, opts);
