@@ -416,14 +416,29 @@ TEST_P(StrategyConformance, ACompositeCacheKeyViolationListsEveryCacheKeyField) 
   EXPECT_EQ((*by)->find("cache_key"), nullptr);  // the hidden column is not returned
 }
 
+// The primary key is the strategy's own on every backend (the DAO claims only unique fields).
 TEST_P(StrategyConformance, APrimaryKeyViolationNamesThePrimaryKey) {
-  if (!caps().unique_constraints) GTEST_SKIP() << "the DAO enforces uniqueness on this backend";
   ASSERT_TRUE(parents_s_->insert(parent_row(1, "a"), ws_));
   auto same_pk = parents_s_->insert(parent_row(1, "b"), ws_);
   ASSERT_FALSE(same_pk);
   EXPECT_EQ(same_pk.error().code, ErrorCode::PrimaryKeyViolation);
   EXPECT_EQ(same_pk.error().fields, id_of(uuid_n(1)));
   EXPECT_EQ(same_pk.error().strategy, GetParam().name);
+}
+
+TEST_P(StrategyConformance, AUniqueClaimBelongsToOneRowUntilItsOwnerReleasesIt) {
+  if (caps().unique_constraints) GTEST_SKIP() << "this backend enforces uniqueness itself";
+  const UniqueKey key{"name", kWs, unique_value_text(Value("p1"))};
+  EXPECT_EQ(*parents_s_->claim_unique(key, id_of(uuid_n(1))), ClaimOutcome::Acquired);
+  EXPECT_EQ(*parents_s_->claim_unique(key, id_of(uuid_n(1))), ClaimOutcome::AlreadyOwned);
+  EXPECT_EQ(*parents_s_->claim_unique(key, id_of(uuid_n(2))), ClaimOutcome::HeldByAnother);
+  ASSERT_TRUE(parents_s_->release_unique(key, id_of(uuid_n(2))));  // not its owner: it stays
+  EXPECT_EQ(*parents_s_->claim_unique(key, id_of(uuid_n(2))), ClaimOutcome::HeldByAnother);
+  ASSERT_TRUE(parents_s_->release_unique(key, id_of(uuid_n(1))));
+  EXPECT_EQ(*parents_s_->claim_unique(key, id_of(uuid_n(2))), ClaimOutcome::Acquired);
+  // Scoped by workspace: the same name in another workspace is another key.
+  const UniqueKey elsewhere{"name", kOtherWs, key.value};
+  EXPECT_EQ(*parents_s_->claim_unique(elsewhere, id_of(uuid_n(3))), ClaimOutcome::Acquired);
 }
 
 TEST_P(StrategyConformance, AReferenceToAMissingParentIsRefused) {
