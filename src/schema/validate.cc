@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kRequired = "required field missing";
 constexpr std::string_view kUnknown = "unknown field";
+constexpr std::string_view kNulInString = "must not contain the NUL character (\\u0000)";
 
 struct Messages {
   std::string required_for_entity_check = "field required for entity check";
@@ -354,6 +355,8 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
       break;
     case FieldType::String:
       if (!value.is_string()) return Value("expected a string");
+      // PostgreSQL's TEXT cannot hold NUL, so no backend stores it: one refusal for all of them.
+      if (value.as_string().find('\0') != std::string::npos) return Value(std::string(kNulInString));
       if (field.is(field.referenceable_) && is_vault_reference(value.as_string())) {
         return std::nullopt;
       }
