@@ -341,9 +341,13 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
       break;
     }
     case FieldType::Integer: {
+      // A whole float counts only while it is exact (|v| <= 2^53): larger ones are no integer any
+      // backend column holds (PostgreSQL's bigint refused them with a 500).
+      constexpr double kLargestExactInteger = 9007199254740992.0;
       bool ok = value.is_integer() ||
                 (value.is_float() && std::isfinite(value.as_number()) &&
-                 std::floor(value.as_number()) == value.as_number());
+                 std::floor(value.as_number()) == value.as_number() &&
+                 std::fabs(value.as_number()) <= kLargestExactInteger);
       if (!ok) return Value("expected an integer");
       break;
     }

@@ -452,6 +452,13 @@ TEST_P(DaoConformance, StringsWithANulCharacterAreASchemaViolationNamingTheField
   EXPECT_NE(nested.error().fields.find("headers"), nullptr) << show(nested.error().fields);
 }
 
+TEST_P(DaoConformance, AWholeNumberTooLargeToBeExactIsNotAnIntegerOnEveryBackend) {
+  auto r = dao("consumers").insert(J(R"({"username":"a","created_at":21117810632940624805888})"));
+  ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
+  EXPECT_EQ(r.error().fields, Value::object({{"created_at", "expected an integer"}}));
+  EXPECT_EQ(count("consumers"), 0);
+}
+
 TEST_P(DaoConformance, InsertWithSeveralBadFieldsReportsEveryViolation) {
   auto r = dao("services").insert(J(R"({"host":"example.com","port":99999,"retries":-1})"));
   ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
