@@ -18,7 +18,7 @@ bash scripts/with_postgres.sh ctest --preset asan -j2 | tee "$ctest_log"
 
 # The Admin API against its OpenAPI document (bounded, fixed seed): no server error, every
 # response as documented.
-bash scripts/api_fuzz.sh build/asan/bin/kongdb
+bash scripts/with_postgres.sh bash scripts/api_fuzz.sh build/asan/bin/kongdb
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 cmake --preset fuzz >/dev/null
