@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test: install dependencies, build with AddressSanitizer + UBSan (warnings are errors),
 # run the unit, conformance (SQLite and a throw-away PostgreSQL 15) and integration tests, then
-# run each fuzz target for a bounded time, then the web GUI's unit and browser tests.
+# fuzz the Admin API against its OpenAPI document, then run each fuzz target for a bounded time,
+# then the web GUI's unit and browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -14,6 +15,10 @@ ctest_log=$(mktemp)
 trap 'rm -f "$ctest_log"' EXIT
 # PostgreSQL tests need a server: a throw-away cluster is started for the run and removed after.
 bash scripts/with_postgres.sh ctest --preset asan -j2 | tee "$ctest_log"
+
+# The Admin API against its OpenAPI document (bounded, fixed seed): no server error, every
+# response as documented.
+bash scripts/with_postgres.sh bash scripts/api_fuzz.sh build/asan/bin/kongdb
 
 FUZZ_SECONDS=${FUZZ_SECONDS:-30}
 cmake --preset fuzz >/dev/null

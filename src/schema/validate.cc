@@ -15,6 +15,7 @@ namespace {
 
 constexpr std::string_view kRequired = "required field missing";
 constexpr std::string_view kUnknown = "unknown field";
+constexpr std::string_view kNulInString = "must not contain the NUL character (\\u0000)";
 
 struct Messages {
   std::string required_for_entity_check = "field required for entity check";
@@ -340,9 +341,13 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
       break;
     }
     case FieldType::Integer: {
+      // A whole float counts only while it is exact (|v| <= 2^53): larger ones are no integer any
+      // backend column holds (PostgreSQL's bigint refused them with a 500).
+      constexpr double kLargestExactInteger = 9007199254740992.0;
       bool ok = value.is_integer() ||
                 (value.is_float() && std::isfinite(value.as_number()) &&
-                 std::floor(value.as_number()) == value.as_number());
+                 std::floor(value.as_number()) == value.as_number() &&
+                 std::fabs(value.as_number()) <= kLargestExactInteger);
       if (!ok) return Value("expected an integer");
       break;
     }
@@ -354,6 +359,8 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
       break;
     case FieldType::String:
       if (!value.is_string()) return Value("expected a string");
+      // PostgreSQL's TEXT cannot hold NUL, so no backend stores it: one refusal for all of them.
+      if (value.as_string().find('\0') != std::string::npos) return Value(std::string(kNulInString));
       if (field.is(field.referenceable_) && is_vault_reference(value.as_string())) {
         return std::nullopt;
       }

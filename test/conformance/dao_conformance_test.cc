@@ -435,6 +435,30 @@ TEST_P(DaoConformance, InsertWithAMissingRequiredFieldIsASchemaViolationAndWrite
   EXPECT_EQ(count("services"), 0);
 }
 
+TEST_P(DaoConformance, StringsWithANulCharacterAreASchemaViolationNamingTheFieldOnEveryBackend) {
+  auto r = dao("consumers").insert(J(R"({"username":"a\u0000b"})"));
+  ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
+  EXPECT_EQ(r.error().fields, Value::object({{"username", "must not contain the NUL character (\\u0000)"}}));
+  EXPECT_EQ(count("consumers"), 0);
+
+  Value c = insert_ok("consumers", J(R"({"username":"alice"})"));
+  auto u = dao("consumers").update(id_of(c), J(R"({"custom_id":"x\u0000"})"));
+  ASSERT_TRUE(FailsWithCode(u, ErrorCode::SchemaViolation));
+  ASSERT_NE(u.error().fields.find("custom_id"), nullptr) << show(u.error().fields);
+  EXPECT_EQ(get(dao("consumers").select(id_of(c)).value().value(), "custom_id"), Value());
+
+  auto nested = dao("routes").insert(J(R"({"paths":["/"],"headers":{"x-h":["v\u0000"]}})"));
+  ASSERT_TRUE(FailsWithCode(nested, ErrorCode::SchemaViolation));
+  EXPECT_NE(nested.error().fields.find("headers"), nullptr) << show(nested.error().fields);
+}
+
+TEST_P(DaoConformance, AWholeNumberTooLargeToBeExactIsNotAnIntegerOnEveryBackend) {
+  auto r = dao("consumers").insert(J(R"({"username":"a","created_at":21117810632940624805888})"));
+  ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
+  EXPECT_EQ(r.error().fields, Value::object({{"created_at", "expected an integer"}}));
+  EXPECT_EQ(count("consumers"), 0);
+}
+
 TEST_P(DaoConformance, InsertWithSeveralBadFieldsReportsEveryViolation) {
   auto r = dao("services").insert(J(R"({"host":"example.com","port":99999,"retries":-1})"));
   ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));

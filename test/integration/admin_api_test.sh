@@ -99,6 +99,11 @@ run_suite() {
   expect "duplicate name is 409" 409 'd["code"]==5 and d["name"]=="unique constraint violation"'
   req POST /services '{"name":"bad"}'
   expect "missing host is Kong's schema violation" 400 'd=={"code":2,"name":"schema violation","message":"schema violation (host: required field missing)","fields":{"host":"required field missing"}}'
+  # A NUL character cannot be stored by PostgreSQL: every backend refuses it alike, naming the field.
+  req POST /consumers '{"username":"nul\u0000name"}'
+  expect "NUL in a string is a schema violation naming the field" 400 'd["code"]==2 and d["fields"]=={"username":"must not contain the NUL character (\\u0000)"}'
+  req POST /routes '{"paths":["/nul"],"headers":{"x-h":["v\u0000"]}}'
+  expect "NUL in a nested string is a schema violation" 400 'd["code"]==2 and "headers" in d["fields"]'
   req POST /services '{"name":'
   expect "malformed JSON" 400 'd=={"message":"Cannot parse JSON body"}'
   req POST /services 'name=x' text/plain

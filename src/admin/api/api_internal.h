@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,10 @@ struct Route {
   std::vector<std::string> segments;  ///< ":services" marks a parameter
   const schema::Schema* schema = nullptr;  ///< the entity the route reads and writes, if any
   std::map<std::string, Endpoint> methods;
+  /// GET answers a page although the path ends with a parameter (GET /tags/:tags).
+  bool get_answers_page = false;
+  /// Methods answered only with Kong's refusal (the read-only tags index): not documented.
+  std::set<std::string> always_refused;
 };
 
 /// One handler: a DB of its own plus the route table built from that DB's registry.

@@ -272,8 +272,15 @@ void add_info_routes(Api& api) {
     };
   }
 
+  // The tags index is written only by the database: its generated writes keep Kong's refusals
+  // but are not operations the server serves, so the document leaves them out.
+  const schema::Schema* tags_schema = api.registry().get("tags");
+  api.route("/tags", tags_schema).always_refused = {"POST"};
+  Route& by_tag = api.route("/tags/:tags", tags_schema);
+  by_tag.always_refused = {"PUT", "PATCH", "DELETE"};
+  by_tag.get_answers_page = true;
   // Kong's tags.lua: the entities carrying one tag (GET /tags itself is the generated collection).
-  api.route("/tags/:tags", api.registry().get("tags")).methods["GET"] = [](Api& a, Call& call) -> Response {
+  by_tag.methods["GET"] = [](Api& a, Call& call) -> Response {
     auto* tags = dynamic_cast<dao::TagsDAO*>(a.db().dao("tags"));
     if (!tags) return not_found();
     Value args = call.uri_args;

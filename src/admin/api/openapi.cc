@@ -13,11 +13,19 @@ namespace {
 
 Value field_schema(const Field& f);
 
+// OpenAPI 3.0 marks null with `nullable: true`. Kong answers every field of an entity, with null
+// where an optional one has no value, so each field that is not required is nullable.
+Value property_schema(const Field& f) {
+  Value out = field_schema(f);
+  if (!f.is_required() && out.is_object()) out.as_object().set("nullable", true);
+  return out;
+}
+
 Value record_schema(const schema::Fields& fields) {
   Object props;
   Value required = Value::array();
   for (const auto& [name, f] : fields) {
-    props.set(name, field_schema(f));
+    props.set(name, property_schema(f));
     if (f.is_required() && !f.default_) required.as_array().emplace_back(name);
   }
   Value out = Value::object({{"type", "object"}, {"properties", Value(std::move(props))}});
@@ -96,7 +104,8 @@ Value operation(const Route& route, const std::string& method) {
                                                {"schema", Value::object({{"type", "string"}})}}));
   }
   const bool collection = !route.segments.empty() && !route.segments.back().starts_with(':');
-  if (method == "GET" && route.schema && collection) {
+  const bool answers_page = route.schema && method == "GET" && (collection || route.get_answers_page);
+  if (answers_page) {
     for (const char* q : {"size", "offset", "tags"}) {
       params.as_array().push_back(Value::object({{"name", q},
                                                  {"in", "query"},
@@ -111,7 +120,7 @@ Value operation(const Route& route, const std::string& method) {
   }
   if (method == "DELETE") {
     responses.set("204", described("deleted (also when it did not exist)"));
-  } else if (route.schema && method == "GET" && collection) {
+  } else if (answers_page) {
     Value page = Value::object(
         {{"type", "object"},
          {"properties", Value::object({{"data", Value::object({{"type", "array"}, {"items", ref_to(*route.schema)}})},
@@ -123,9 +132,18 @@ Value operation(const Route& route, const std::string& method) {
   } else {
     responses.set("200", described("success", Value::object({{"type", "object"}})));
   }
-  responses.set("400", described("invalid input", error));
+  // Every status the handler and the transport answer for this operation, all with Kong's error
+  // object.
+  const bool has_body = method == "POST" || method == "PUT" || method == "PATCH";
+  responses.set("400", described("invalid input (a schema violation, a malformed body or argument)", error));
+  responses.set("401", described("the admin token is set and the request does not carry it", error));
   responses.set("404", described("not found", error));
-  if (method == "POST" || method == "PUT" || method == "PATCH") responses.set("409", described("unique violation", error));
+  if (has_body) {
+    responses.set("409", described("unique violation", error));
+    responses.set("413", described("the body is larger than the server accepts", error));
+    responses.set("415", described("the body's media type is not JSON, form-urlencoded or multipart", error));
+  }
+  responses.set("500", described("an unexpected error (the database failed)", error));
   op.as_object().set("responses", Value(std::move(responses)));
   return op;
 }
@@ -145,7 +163,9 @@ Value openapi_document(const Api& api) {
     for (const auto& seg : r.segments) path += "/" + (seg.starts_with(':') ? "{" + seg.substr(1) + "}" : seg);
     if (path.empty()) path = "/";
     Object item;
-    for (const auto& [method, _] : r.methods) item.set(method_key(method), operation(r, method));
+    for (const auto& [method, _] : r.methods) {
+      if (!r.always_refused.contains(method)) item.set(method_key(method), operation(r, method));
+    }
     paths.set(path, Value(std::move(item)));
   }
   Object schemas;

@@ -212,6 +212,21 @@ TEST_F(Info, OpenApiDocumentDescribesEveryRoute) {
   EXPECT_NE(doc.find("components")->find("schemas")->find("routes"), nullptr);
 }
 
+TEST_F(Info, OpenApiDocumentMarksOptionalFieldsNullableAndLeavesOutTheTagsWrites) {
+  Value doc = body(call("GET", "/openapi.json"));
+  const Value& services = *doc.find("components")->find("schemas")->find("services")->find("properties");
+  EXPECT_EQ(*services.find("tls_verify_depth")->find("nullable"), Value(true));
+  EXPECT_EQ(services.find("host")->find("nullable"), nullptr);
+  const Value& paths = *doc.find("paths");
+  EXPECT_EQ(paths.find("/tags")->find("post"), nullptr);
+  const Value& by_tag = *paths.find("/tags/{tags}");
+  for (const char* m : {"put", "patch", "delete"}) EXPECT_EQ(by_tag.find(m), nullptr) << m;
+  const Value& page = *by_tag.find("get")->find("responses")->find("200")->find("content")
+                           ->find("application/json")->find("schema");
+  EXPECT_NE(page.find("properties")->find("data"), nullptr);
+  EXPECT_NE(by_tag.find("get")->find("responses")->find("500"), nullptr);
+}
+
 TEST_F(Info, DatabaseThatCannotOpenAnswers500WithoutDetail) {
   std::string logged;
   HandlerFactory f = make_admin_api(
