@@ -3,7 +3,7 @@
 # (pinned in test/contract/requirements.txt) against a real `kongdb start` on a throw-away SQLite
 # database, and on PostgreSQL too when KONG_PG_HOST is set (scripts/with_postgres.sh), failing on
 # any server error (5xx) or a response that does not match the document.
-# Reproducible: fixed seed and example count. Usage: scripts/api_fuzz.sh [KONGDB_BINARY]
+# Reproducible: fixed seed and example count, no example database carried between runs. Usage: scripts/api_fuzz.sh [KONGDB_BINARY]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 kongdb=${1:-$root/build/asan/bin/kongdb}
@@ -34,7 +34,8 @@ fuzz_on() {
   echo "== schemathesis on $1: seed $seed, $examples examples per operation"
   "$pybin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
     --checks not_a_server_error,response_schema_conformance \
-    --phases fuzzing --max-examples "$examples" --seed "$seed" --no-color
+    --phases fuzzing --max-examples "$examples" --seed "$seed" --no-color \
+    --generation-database none
   stop_server
 }
 

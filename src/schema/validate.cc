@@ -372,6 +372,15 @@ std::optional<Value> Schema::validate_field(const Field& field, const Value& val
       break;
   }
 
+  if (field.is(field.timestamp_) && value.is_number()) {
+    // Seconds within PostgreSQL's TIMESTAMPTZ range (4714 BC .. 294276 AD), so every backend
+    // refuses what one cannot store (Kong on PostgreSQL answers a database error there).
+    constexpr double kEarliestTimestamp = -210866803200.0;
+    constexpr double kLatestTimestamp = 9224318015999.0;
+    if (!(value.as_number() >= kEarliestTimestamp && value.as_number() <= kLatestTimestamp)) {
+      return Value("value should be between -210866803200 and 9224318015999");
+    }
+  }
   if (auto err = run_validators(field, value)) {
     return Value(field.err_ ? *field.err_ : *err);
   }

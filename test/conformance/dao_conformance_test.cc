@@ -459,6 +459,17 @@ TEST_P(DaoConformance, AWholeNumberTooLargeToBeExactIsNotAnIntegerOnEveryBackend
   EXPECT_EQ(count("consumers"), 0);
 }
 
+// Found by the API fuzz on PostgreSQL: a created_at of 2358177336764921 is an exact integer but
+// beyond what a TIMESTAMPTZ holds.
+TEST_P(DaoConformance, ATimestampBeyondWhatPostgresCanStoreIsRefusedOnEveryBackend) {
+  auto r = dao("consumers").insert(J(R"({"username":"a","created_at":2358177336764921})"));
+  ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
+  EXPECT_EQ(r.error().fields,
+            Value::object({{"created_at", "value should be between -210866803200 and 9224318015999"}}));
+  EXPECT_EQ(count("consumers"), 0);
+  insert_ok("consumers", J(R"({"username":"b","created_at":9224318015999})"));
+}
+
 TEST_P(DaoConformance, InsertWithSeveralBadFieldsReportsEveryViolation) {
   auto r = dao("services").insert(J(R"({"host":"example.com","port":99999,"retries":-1})"));
   ASSERT_TRUE(FailsWithCode(r, ErrorCode::SchemaViolation));
