@@ -130,8 +130,7 @@ class MemoryStrategy final : public Strategy {
                                 const QueryOptions& opts) override {
     auto f = by_field(field);
     if (!f) return f.error();
-    Value full = row.is_object() ? row : Value::object();
-    full.as_object().set(std::string(field), value);
+    Value full = model::row_with_field(row, field, value);
     std::unique_lock lock(store_->mutex);
     if (auto r = hook("upsert"); !r) return r.error();
     // The row holding the value keeps its primary key, as SQL's ON CONFLICT (field) DO UPDATE.

@@ -52,4 +52,10 @@ std::string write_ws(const Value& row, const QueryOptions& opts) {
   return {};
 }
 
+Value row_with_field(const Value& row, std::string_view field, const Value& value) {
+  Value full = row.is_object() ? row : Value::object();
+  full.as_object().set(std::string(field), value);
+  return full;
+}
+
 }  // namespace kongdb::strategy::model

@@ -180,4 +180,7 @@ Value pk_of(const std::vector<std::string>& pk_fields, const Value& row);
 /// The workspace a write goes to: the option, else the row's ws_id, else none ("").
 std::string write_ws(const Value& row, const QueryOptions& opts);
 
+/// The row an upsert by a unique field writes: `row` (an object, or nothing) carrying `value`.
+Value row_with_field(const Value& row, std::string_view field, const Value& value);
+
 }  // namespace kongdb::strategy::model

@@ -95,8 +95,7 @@ class SqlStrategy final : public Strategy {
                                 const QueryOptions& opts) override {
     auto f = by_field(field);
     if (!f) return f.error();
-    Value full = row.is_object() ? row : Value::object();
-    full.as_object().set(std::string(field), value);
+    Value full = model::row_with_field(row, field, value);
     const std::string ws = model::write_ws(full, opts);
     Q q = sql_.insert(full, ws, ttl_param(opts), sql_.conflict_on(**f));
     sql_.returning(q);
