@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Bounded property-based fuzz of the Admin API against its own OpenAPI document: schemathesis
 # (pinned in test/contract/requirements.txt) against a real `kongdb start` on a throw-away SQLite
-# database, and on PostgreSQL too when KONG_PG_HOST is set (scripts/with_postgres.sh), failing on
-# any server error (5xx) or a response that does not match the document.
+# database, and on PostgreSQL too when KONG_PG_HOST is set (scripts/with_postgres.sh; that run also
+# sets admin_token, so the document's security scheme is exercised), failing on any server error
+# (5xx), an undocumented status code or content type, or a response body that does not match the
+# document. Two phases: fuzzing (each operation alone) and stateful (sequences that follow the
+# document's links: create an entity, then read, change, nest under and delete it).
 # Reproducible: fixed seed and example count, no example database carried between runs. Usage: scripts/api_fuzz.sh [KONGDB_BINARY]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -19,6 +22,10 @@ stop_server() {
 }
 trap 'stop_server; rm -rf "$tmp"' EXIT
 
+# A certificate for the seeded entities (seed_entities.py): the path parameters point at real ones.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 30 -subj /CN=fuzz.example.com \
+  -keyout "$tmp/key.pem" -out "$tmp/cert.pem" 2>/dev/null
+
 # fuzz_on DATABASE: starts `kongdb start` on it (environment already set) and fuzzes it.
 fuzz_on() {
   local port
@@ -31,17 +38,24 @@ fuzz_on() {
     "$kongdb" health >/dev/null 2>&1 && break
     sleep 0.1
   done
+  local auth=()
+  if [ -n "${KONG_ADMIN_TOKEN:-}" ]; then auth=(-H "Kong-Admin-Token: $KONG_ADMIN_TOKEN"); fi
+  "$pybin/python" "$root/test/contract/seed_entities.py" "http://127.0.0.1:$port" \
+    "$tmp/cert.pem" "$tmp/key.pem" "$tmp/schemathesis.toml"
   echo "== schemathesis on $1: seed $seed, $examples examples per operation"
-  "$pybin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
-    --checks not_a_server_error,response_schema_conformance \
-    --phases fuzzing --max-examples "$examples" --seed "$seed" --no-color \
-    --generation-database none
+  local common=(--checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance
+    --max-examples "$examples" --seed "$seed" --generation-database none "${auth[@]}")
+  local document="http://127.0.0.1:$port/openapi.json"
+  "$pybin/schemathesis" --no-color --config-file "$tmp/schemathesis.toml" run "$document" --phases fuzzing "${common[@]}"
+  # Sequences need entities that get created: valid bodies only.
+  "$pybin/schemathesis" --no-color --config-file "$tmp/schemathesis.toml" run "$document" --phases stateful \
+    --mode positive "${common[@]}"
   stop_server
 }
 
 KONG_DATABASE=sqlite KONG_SQLITE_PATH="$tmp/kong.db" fuzz_on sqlite
 if [ -n "${KONG_PG_HOST:-}" ]; then
-  export KONG_DATABASE=postgres KONG_PG_SCHEMA="api_fuzz_$$"
+  export KONG_DATABASE=postgres KONG_PG_SCHEMA="api_fuzz_$$" KONG_ADMIN_TOKEN="fuzz-token-$$"
   "$kongdb" migrations bootstrap >"$tmp/bootstrap.log" 2>&1 || { cat "$tmp/bootstrap.log"; exit 1; }
   fuzz_on postgres
   "$kongdb" migrations reset -y >/dev/null 2>&1

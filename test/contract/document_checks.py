@@ -75,4 +75,33 @@ for name, path, body in created:
     errors = [e.message for e in validator(name).iter_errors(entity)]
     check(status == 200 and not errors, "GET of a %s conforms to its schema: %s" % (name, errors[:3]))
 
+# Plugins are a union discriminated on `name`: one variant per plugin the server knows, each with
+# its own config schema, so a plugin's config is checked against that plugin's schema.
+status, enabled = call("GET", "/plugins/enabled")
+plugin_union = schemas["plugins"]
+mapping = plugin_union.get("discriminator", {}).get("mapping", {})
+check(plugin_union.get("discriminator", {}).get("propertyName") == "name", "plugins are discriminated on name")
+check(status == 200 and sorted(mapping) == sorted(enabled["enabled_plugins"]),
+      "the plugins union has one variant per plugin (%s vs %s)" % (sorted(mapping), enabled))
+cors = schemas.get("plugins.cors", {}).get("properties", {})
+check(cors.get("name") == {"type": "string", "enum": ["cors"]}, "the cors variant fixes its name")
+check("max_age" in cors.get("config", {}).get("properties", {}), "the cors variant carries the cors config schema")
+status, plugin = call("POST", "/plugins", {"name": "cors", "config": {"max_age": 60}})
+errors = [e.message for e in validator("plugins").iter_errors(plugin)] if status == 201 else ["not created"]
+check(not errors, "a created cors plugin conforms to the union: %s" % errors[:3])
+
+# Bodies in every media type the server reads; records spelled with dotted names in forms.
+post = paths["/services"]["post"]
+check(sorted(post["requestBody"]["content"]) == ["application/json", "application/x-www-form-urlencoded",
+                                                 "multipart/form-data"], "POST /services documents JSON, form and multipart bodies")
+check("config.max_age" in schemas["plugins.form"]["properties"] or "service.id" in schemas["plugins.form"]["properties"],
+      "form bodies spell nested fields with dots")
+
+# A created entity links to the operations its id opens, for stateful clients.
+links = post["responses"]["201"].get("links", {})
+check({"get_services_services", "delete_services_services", "post_services_services_routes"} <= set(links),
+      "POST /services links to GET/DELETE /services/{services} and POST /services/{services}/routes: %s" % sorted(links))
+ids = [op["operationId"] for item in paths.values() for op in item.values()]
+check(len(ids) == len(set(ids)), "operationIds are unique")
+
 sys.exit(1 if failures else 0)

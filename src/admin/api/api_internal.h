@@ -75,6 +75,9 @@ struct Route {
   std::map<std::string, Endpoint> methods;
   /// GET answers a page although the path ends with a parameter (GET /tags/:tags).
   bool get_answers_page = false;
+  /// The documented body of a GET answered with something other than the entity or a page of
+  /// it (an OpenAPI schema; GET /upstreams/{u}/health).
+  std::optional<Value> get_response_schema;
   /// Methods answered only with Kong's refusal (the read-only tags index): not documented.
   std::set<std::string> always_refused;
 };

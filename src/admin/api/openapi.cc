@@ -80,8 +80,92 @@ Value field_schema(const Field& f) {
   return out;
 }
 
-Value ref_to(const Schema& s) {
-  return Value::object({{"$ref", "#/components/schemas/" + s.name}});
+Value ref_named(const std::string& component) {
+  return Value::object({{"$ref", "#/components/schemas/" + component}});
+}
+
+Value ref_to(const Schema& s) { return ref_named(s.name); }
+
+/// The component of one specialisation ("plugins.cors"): the entity's fields as that subschema
+/// redefines them, with the key field fixed to the subschema's name.
+std::string variant_component(const Schema& s, const std::string& key) { return s.name + "." + key; }
+
+Value variant_schema(const Schema& s, const std::string& key, const Schema& sub) {
+  schema::Fields fields;
+  for (const auto& [name, f] : s.fields) fields.emplace_back(name, *s.resolve_field(name, &sub));
+  Value out = record_schema(fields);
+  Value fixed = Value::object({{"type", "string"}, {"enum", Value::array({Value(key)})}});
+  out.as_object().find("properties")->as_object().set(*s.subschema_key, std::move(fixed));
+  return out;
+}
+
+/// An entity specialised by a string key field (plugins by `name`) is a union of its
+/// specialisations, discriminated on that field, so each plugin's `config` is checked against its
+/// own schema. (Routes are specialised by their `protocols` set, which no discriminator can name.)
+bool is_union(const Schema& s) {
+  if (!s.subschema_key || s.subschemas.empty()) return false;
+  const Field* key = s.field(*s.subschema_key);
+  return key && key->type() == FieldType::String;
+}
+
+Value union_schema(const Schema& s) {
+  Value one_of = Value::array();
+  Object mapping;
+  for (const auto& [key, _] : s.subschemas) {
+    one_of.as_array().push_back(ref_named(variant_component(s, key)));
+    mapping.set(key, "#/components/schemas/" + variant_component(s, key));
+  }
+  return Value::object({{"oneOf", std::move(one_of)},
+                        {"discriminator", Value::object({{"propertyName", *s.subschema_key},
+                                                         {"mapping", Value(std::move(mapping))}})}});
+}
+
+// --- form bodies: Kong reads `a.b=x` as {a={b=x}} and repeated names as arrays ---
+
+bool is_scalar(const Field& f) {
+  switch (f.type()) {
+    case FieldType::String:
+    case FieldType::Integer:
+    case FieldType::Number:
+    case FieldType::Boolean: return true;
+    default: return false;
+  }
+}
+
+/// The flat properties of a form body: scalars, arrays of scalars (one name repeated), records
+/// and foreign keys by dotted names. Maps and arrays of records have no form spelling here
+/// (Kong's `a[1].b` form): they are sent as JSON.
+void form_properties(const schema::Fields& fields, const std::string& prefix, Object& out) {
+  for (const auto& [name, f] : fields) {
+    const std::string key = prefix + name;
+    if (is_scalar(f) || ((f.type() == FieldType::Array || f.type() == FieldType::Set) && f.elements_ &&
+                         is_scalar(*f.elements_))) {
+      out.set(key, property_schema(f));
+    } else if (f.type() == FieldType::Record && f.fields_) {
+      form_properties(f.fields_->fields, key + ".", out);
+    } else if (f.type() == FieldType::Foreign) {
+      out.set(key + ".id", Value::object({{"type", "string"}, {"format", "uuid"}}));
+    }
+  }
+}
+
+std::string form_component(const Schema& s) { return s.name + ".form"; }
+
+Value form_schema(const schema::Fields& fields) {
+  Object props;
+  form_properties(fields, "", props);
+  return Value::object({{"type", "object"}, {"properties", Value(std::move(props))}});
+}
+
+/// JSON, form-urlencoded and multipart bodies, as the Admin API reads all three.
+Value request_body(const Schema& s) {
+  Value json = Value::object({{"schema", ref_to(s)}});
+  Value form = Value::object({{"schema", ref_named(form_component(s))}});
+  Object content;
+  content.set("application/json", std::move(json));
+  content.set("application/x-www-form-urlencoded", form);
+  content.set("multipart/form-data", std::move(form));
+  return Value::object({{"content", Value(std::move(content))}});
 }
 
 Value json_content(Value schema) {
@@ -94,7 +178,64 @@ Value described(const std::string& text, std::optional<Value> body = std::nullop
   return r;
 }
 
-Value operation(const Route& route, const std::string& method) {
+std::string method_key(const std::string& m) {
+  std::string out;
+  for (char c : m) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return out;
+}
+
+/// "get_services_services" for GET /services/:services: unique per method and pattern.
+std::string operation_id(const Route& route, const std::string& method) {
+  std::string id = method_key(method);
+  for (const std::string& seg : route.segments) {
+    id += '_';
+    for (char c : seg.starts_with(':') ? seg.substr(1) : seg) {
+      const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      id += alnum ? c : '_';
+    }
+  }
+  return id;
+}
+
+size_t parameter_count(const Route& r) {
+  size_t n = 0;
+  for (const std::string& seg : r.segments) n += seg.starts_with(':') ? 1 : 0;
+  return n;
+}
+
+/// Links from a created entity to what its id opens: its own item route (/services/{services})
+/// and the routes under it that need no other parameter (/services/{services}/routes), so a
+/// stateful client can create an entity and then read, change, nest under and delete it.
+Value creation_links(const Api& api, const Schema& s) {
+  Object links;
+  if (s.primary_key.size() != 1) return Value(std::move(links));
+  const Route* item = nullptr;
+  for (const Route& r : api.routes()) {
+    if (r.schema == &s && r.segments.size() == 2 && !r.segments[0].starts_with(':') &&
+        r.segments[1].starts_with(':')) {
+      item = &r;
+      break;
+    }
+  }
+  if (!item) return Value(std::move(links));
+  const std::string param = item->segments[1].substr(1);
+  const Value id_of_created("$response.body#/" + s.primary_key[0]);
+  for (const Route& r : api.routes()) {
+    if (r.segments.size() < 2 || r.segments[0] != item->segments[0] || r.segments[1] != item->segments[1] ||
+        parameter_count(r) != 1) {
+      continue;
+    }
+    for (const auto& [method, _] : r.methods) {
+      if (r.always_refused.contains(method)) continue;
+      links.set(operation_id(r, method),
+                Value::object({{"operationId", operation_id(r, method)},
+                               {"parameters", Value::object({{param, id_of_created}})}}));
+    }
+  }
+  return Value(std::move(links));
+}
+
+Value operation(const Api& api, const Route& route, const std::string& method) {
   Value params = Value::array();
   for (const auto& seg : route.segments) {
     if (!seg.starts_with(':')) continue;
@@ -112,13 +253,17 @@ Value operation(const Route& route, const std::string& method) {
                                                  {"schema", Value::object({{"type", "string"}})}}));
     }
   }
-  Value op = Value::object({{"summary", method + " " + route.pattern}, {"parameters", std::move(params)}});
+  Value op = Value::object({{"operationId", operation_id(route, method)},
+                            {"summary", method + " " + route.pattern},
+                            {"parameters", std::move(params)}});
   Object responses;
   const Value error = Value::object({{"$ref", "#/components/schemas/error"}});
   if (route.schema && (method == "POST" || method == "PUT" || method == "PATCH")) {
-    op.as_object().set("requestBody", Value::object({{"content", json_content(ref_to(*route.schema))}}));
+    op.as_object().set("requestBody", request_body(*route.schema));
   }
-  if (method == "DELETE") {
+  if (method == "GET" && route.get_response_schema) {
+    responses.set("200", described("success", *route.get_response_schema));
+  } else if (method == "DELETE") {
     responses.set("204", described("deleted (also when it did not exist)"));
   } else if (answers_page) {
     Value page = Value::object(
@@ -127,8 +272,13 @@ Value operation(const Route& route, const std::string& method) {
                                        {"next", Value::object({{"type", "string"}, {"nullable", true}})},
                                        {"offset", Value::object({{"type", "string"}})}})}});
     responses.set("200", described("a page", page));
+  } else if (route.schema && method == "POST") {
+    Value created = described("the entity", ref_to(*route.schema));
+    Value links = creation_links(api, *route.schema);
+    if (!links.as_object().empty()) created.as_object().set("links", std::move(links));
+    responses.set("201", std::move(created));
   } else if (route.schema) {
-    responses.set(method == "POST" ? "201" : "200", described("the entity", ref_to(*route.schema)));
+    responses.set("200", described("the entity", ref_to(*route.schema)));
   } else {
     responses.set("200", described("success", Value::object({{"type", "object"}})));
   }
@@ -148,12 +298,6 @@ Value operation(const Route& route, const std::string& method) {
   return op;
 }
 
-std::string method_key(const std::string& m) {
-  std::string out;
-  for (char c : m) out += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  return out;
-}
-
 }  // namespace
 
 Value openapi_document(const Api& api) {
@@ -164,12 +308,22 @@ Value openapi_document(const Api& api) {
     if (path.empty()) path = "/";
     Object item;
     for (const auto& [method, _] : r.methods) {
-      if (!r.always_refused.contains(method)) item.set(method_key(method), operation(r, method));
+      if (!r.always_refused.contains(method)) item.set(method_key(method), operation(api, r, method));
     }
     paths.set(path, Value(std::move(item)));
   }
   Object schemas;
-  for (const Schema* s : api.registry().all()) schemas.set(s->name, record_schema(s->fields));
+  for (const Schema* s : api.registry().all()) {
+    if (is_union(*s)) {
+      schemas.set(s->name, union_schema(*s));
+      for (const auto& [key, sub] : s->subschemas) {
+        schemas.set(variant_component(*s, key), variant_schema(*s, key, *sub));
+      }
+    } else {
+      schemas.set(s->name, record_schema(s->fields));
+    }
+    schemas.set(form_component(*s), form_schema(s->fields));
+  }
   schemas.set("error",
               Value::object({{"type", "object"},
                              {"properties", Value::object({{"code", Value::object({{"type", "integer"}})},
@@ -177,12 +331,24 @@ Value openapi_document(const Api& api) {
                                                            {"message", Value::object({{"type", "string"}})},
                                                            {"fields", Value::object({{"type", "object"}})}})},
                              {"required", Value::array({"message"})}}));
-  return Value::object({
+  Value components = Value::object({{"schemas", Value(std::move(schemas))}});
+  Value document = Value::object({
       {"openapi", "3.0.3"},
       {"info", Value::object({{"title", "kongdb Admin API"}, {"version", kKongCompatibleVersion}})},
       {"paths", Value(std::move(paths))},
-      {"components", Value::object({{"schemas", Value(std::move(schemas))}})},
   });
+  // With admin_token set every request must carry it (the transport refuses others with 401).
+  const std::optional<std::string> token = api.shared().config.get("admin_token");
+  if (token && !token->empty()) {
+    components.as_object().set(
+        "securitySchemes",
+        Value::object({{"adminToken", Value::object({{"type", "apiKey"},
+                                                     {"in", "header"},
+                                                     {"name", "Kong-Admin-Token"}})}}));
+    document.as_object().set("security", Value::array({Value::object({{"adminToken", Value::array()}})}));
+  }
+  document.as_object().set("components", std::move(components));
+  return document;
 }
 
 }  // namespace kongdb::admin::api

@@ -204,7 +204,25 @@ void add_target_routes(Api& api) {
 void add_upstream_health(Api& api) {
   const Schema* upstreams = api.registry().get("upstreams");
   if (!upstreams || !api.registry().get("targets")) return;
-  api.route("/upstreams/:upstreams/health", upstreams).methods["GET"] = [](Api& a, Call& call) -> Response {
+  Route& health = api.route("/upstreams/:upstreams/health", upstreams);
+  const Value health_state = Value::object({{"type", "string"}, {"enum", Value::array({"HEALTHCHECKS_OFF"})}});
+  const Value target_health = Value::object(
+      {{"allOf", Value::array({Value::object({{"$ref", "#/components/schemas/targets"}}),
+                               Value::object({{"type", "object"},
+                                              {"properties", Value::object({{"health", health_state},
+                                                                            {"data", Value::object({{"type", "object"}})}})}})})}});
+  const Value balancer_health = Value::object(
+      {{"type", "object"},
+       {"properties", Value::object({{"health", health_state}, {"id", Value::object({{"type", "string"}})}})}});
+  health.get_response_schema = Value::object(
+      {{"type", "object"},
+       {"properties",
+        Value::object({{"data", Value::object({{"oneOf", Value::array({Value::object({{"type", "array"}, {"items", target_health}}),
+                                                                       balancer_health})}})},
+                       {"next", Value::object({{"type", "string"}, {"nullable", true}})},
+                       {"offset", Value::object({{"type", "string"}})},
+                       {"node_id", Value::object({{"type", "string"}})}})}});
+  health.methods["GET"] = [](Api& a, Call& call) -> Response {
     auto upstream = select_by_key(a.db()["upstreams"], call.params[0], read_options());
     if (!upstream) return error_response(a, upstream.error());
     if (!*upstream) return not_found();

@@ -227,6 +227,54 @@ TEST_F(Info, OpenApiDocumentMarksOptionalFieldsNullableAndLeavesOutTheTagsWrites
   EXPECT_NE(by_tag.find("get")->find("responses")->find("500"), nullptr);
 }
 
+TEST_F(Info, OpenApiDocumentDescribesPluginsAsAUnionOnName) {
+  Value doc = body(call("GET", "/openapi.json"));
+  const Value& schemas = *doc.find("components")->find("schemas");
+  const Value& plugins = *schemas.find("plugins");
+  EXPECT_EQ(*plugins.find("discriminator")->find("propertyName"), Value("name"));
+  EXPECT_EQ(*plugins.find("discriminator")->find("mapping")->find("cors"),
+            Value("#/components/schemas/plugins.cors"));
+  const Value& cors = *schemas.find("plugins.cors")->find("properties");
+  EXPECT_EQ(*cors.find("name"), Value::object({{"type", "string"}, {"enum", Value::array({"cors"})}}));
+  EXPECT_NE(cors.find("config")->find("properties")->find("max_age"), nullptr);
+  // Routes are specialised by a set (protocols): no discriminator can name it.
+  EXPECT_EQ(schemas.find("routes")->find("oneOf"), nullptr);
+}
+
+TEST_F(Info, OpenApiDocumentAcceptsJsonFormAndMultipartBodiesWithDottedFormNames) {
+  Value doc = body(call("GET", "/openapi.json"));
+  const Value& content = *doc.find("paths")->find("/plugins")->find("post")->find("requestBody")->find("content");
+  EXPECT_EQ(*content.find("application/json")->find("schema"), Value::object({{"$ref", "#/components/schemas/plugins"}}));
+  EXPECT_EQ(*content.find("multipart/form-data")->find("schema"),
+            Value::object({{"$ref", "#/components/schemas/plugins.form"}}));
+  const Value& form = *doc.find("components")->find("schemas")->find("routes.form")->find("properties");
+  EXPECT_NE(form.find("service.id"), nullptr);
+  EXPECT_EQ(*form.find("paths")->find("type"), Value("array"));
+  EXPECT_EQ(form.find("headers"), nullptr);  // a map has no form spelling
+}
+
+TEST_F(Info, OpenApiDocumentLinksACreatedEntityToTheOperationsItsIdOpens) {
+  Value doc = body(call("GET", "/openapi.json"));
+  const Value& links = *doc.find("paths")->find("/services")->find("post")->find("responses")->find("201")->find("links");
+  EXPECT_EQ(*links.find("get_services_services"),
+            Value::object({{"operationId", "get_services_services"},
+                           {"parameters", Value::object({{"services", "$response.body#/id"}})}}));
+  EXPECT_NE(links.find("post_services_services_routes"), nullptr);
+  EXPECT_EQ(links.find("get_services_services_routes_routes"), nullptr);  // needs a second id
+  EXPECT_EQ(*doc.find("paths")->find("/services/{services}")->find("get")->find("operationId"),
+            Value("get_services_services"));
+}
+
+TEST_F(Info, OpenApiDocumentDeclaresTheAdminTokenOnlyWhenOneIsSet) {
+  EXPECT_EQ(body(call("GET", "/openapi.json")).find("security"), nullptr);
+  config_.raw["admin_token"] = "s3cret";
+  Handler with_token = make_admin_api(opener(), config_)();
+  Value doc = body(with_token(Request{.method = "GET", .target = "/openapi.json"}));
+  EXPECT_EQ(*doc.find("security"), Value::array({Value::object({{"adminToken", Value::array()}})}));
+  EXPECT_EQ(*doc.find("components")->find("securitySchemes")->find("adminToken"),
+            Value::object({{"type", "apiKey"}, {"in", "header"}, {"name", "Kong-Admin-Token"}}));
+}
+
 TEST_F(Info, DatabaseThatCannotOpenAnswers500WithoutDetail) {
   std::string logged;
   HandlerFactory f = make_admin_api(
