@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Bounded property-based fuzz of the Admin API against its own OpenAPI document: schemathesis
 # (pinned in test/contract/requirements.txt) against a real `kongdb start` on a throw-away SQLite
-# database, and on PostgreSQL too when KONG_PG_HOST is set (scripts/with_postgres.sh; that run also
+# database and on the in-memory store, and on PostgreSQL too when KONG_PG_HOST is set (scripts/with_postgres.sh; that run also
 # sets admin_token, so the document's security scheme is exercised), failing on any server error
 # (5xx), an undocumented status code or content type, or a response body that does not match the
 # document. Two phases: fuzzing (each operation alone) and stateful (sequences that follow the
@@ -54,6 +54,7 @@ fuzz_on() {
 }
 
 KONG_DATABASE=sqlite KONG_SQLITE_PATH="$tmp/kong.db" fuzz_on sqlite
+KONG_DATABASE=memory fuzz_on memory
 if [ -n "${KONG_PG_HOST:-}" ]; then
   export KONG_DATABASE=postgres KONG_PG_SCHEMA="api_fuzz_$$" KONG_ADMIN_TOKEN="fuzz-token-$$"
   "$kongdb" migrations bootstrap >"$tmp/bootstrap.log" 2>&1 || { cat "$tmp/bootstrap.log"; exit 1; }
