@@ -170,6 +170,7 @@ class Session::Impl {
       // A raw pointer: the connection must not own a reference to itself.
       conn->on_closed([this, h, raw = conn.get()](const Error& why) { forget(h, raw, why); });
       h->connections.push_back(conn);
+      ++metrics_.connections_opened;
       mark_up(h);
       auto waiters = std::move(h->waiters);
       h->waiters.clear();
@@ -186,6 +187,7 @@ class Session::Impl {
 
   void forget(Host* h, const Connection* conn, const Error& why) {
     std::erase_if(h->connections, [conn](const ConnectionPtr& c) { return c.get() == conn; });
+    if (!closing_) ++metrics_.connections_lost;
     if (closing_ || !h->connections.empty() || h->opening > 0) return;
     mark_down(h, why.message);
   }
@@ -267,6 +269,7 @@ class Session::Impl {
   }
 
   void run(CallPtr call, Host* only = nullptr) {
+    ++metrics_.requests;
     if (closing_) return call->done(tl::unexpected(closed_error()));
     call->deadline = Clock::now() + call->timeout;
     call->plan = only ? std::vector<Host*>{only} : plan();
@@ -294,7 +297,10 @@ class Session::Impl {
     conn->send(call->request, std::max(remaining, std::chrono::milliseconds(1)),
                [this, call, h, conn](Result<frame::Response> r) {
                  call->answered_by = h;
-                 if (!r) return call->done(tl::unexpected(r.error()));
+                 if (!r) {
+                   if (r.error().code == ErrorCode::ClientTimeout) ++metrics_.client_timeouts;
+                   return call->done(tl::unexpected(r.error()));
+                 }
                  if (!r->error) return call->done(std::move(r));
                  Error e = *r->error;
                  e.node = h->label;
@@ -314,6 +320,7 @@ class Session::Impl {
   // retry the request once on the same connection.
   void reprepare(CallPtr call, Host* h, ConnectionPtr conn, const Error& unprepared) {
     call->reprepared = true;
+    ++metrics_.reprepared;
     Prepared statement = call->prepared.front();
     for (const Prepared& p : call->prepared) {
       if (p->id == unprepared.unprepared_id) statement = p;
@@ -362,6 +369,7 @@ class Session::Impl {
   std::vector<std::unique_ptr<Host>> hosts_;
   size_t next_host_ = 0;
   bool closing_ = false;
+  SessionMetrics metrics_;  // I/O thread
   std::string keyspace_;  // I/O thread: the keyspace new connections USE
 
   std::mutex mutex_;
@@ -658,6 +666,14 @@ std::vector<NodeState> Session::nodes() const {
       },
       impl->config_.request_timeout);
   return states ? *states : std::vector<NodeState>{};
+}
+
+SessionMetrics Session::metrics() const {
+  Impl* impl = impl_.get();
+  auto m = impl->on_io<SessionMetrics>(
+      [impl](std::function<void(Result<SessionMetrics>)> done) { done(impl->metrics_); },
+      impl->config_.request_timeout);
+  return m ? *m : SessionMetrics{};
 }
 
 }  // namespace kongdb::cql

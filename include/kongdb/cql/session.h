@@ -97,6 +97,15 @@ struct NodeState {
   std::string last_error;
 };
 
+/// Counters since the session started (for diagnostics, tests and benchmarks).
+struct SessionMetrics {
+  uint64_t requests = 0;
+  uint64_t client_timeouts = 0;
+  uint64_t reprepared = 0;
+  uint64_t connections_opened = 0;
+  uint64_t connections_lost = 0;
+};
+
 class Session {
  public:
   using Callback = std::function<void(Result<QueryResult>)>;
@@ -133,6 +142,7 @@ class Session {
   void batch_async(Batch batch, Callback done, const QueryOptions& options = {});
 
   std::vector<NodeState> nodes() const;
+  SessionMetrics metrics() const;
   const SessionConfig& config() const;
 
   class Impl;
