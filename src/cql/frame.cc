@@ -128,14 +128,11 @@ RowsMetadata read_rows_metadata(wire::Reader& r) {
 Result<void> read_rows(wire::Reader& r, const ResultMetadata* known_columns, QueryResult& out) {
   RowsMetadata m = read_rows_metadata(r);
   if (!r.ok()) return malformed("rows metadata: " + r.error());
-  if (!m.has_metadata) {
-    if (known_columns && static_cast<int32_t>(known_columns->columns.size()) == m.column_count) {
-      m.columns = *known_columns;
-    } else {
-      m.columns.columns.resize(static_cast<size_t>(std::max<int32_t>(m.column_count, 0)));
-    }
-  }
-  const size_t columns = m.columns.columns.size();
+  if (m.column_count < 0) return malformed("negative column count");
+  const bool use_known =
+      !m.has_metadata && known_columns && known_columns->columns.size() == static_cast<size_t>(m.column_count);
+  if (use_known) m.columns = *known_columns;
+  const size_t columns = m.has_metadata || use_known ? m.columns.columns.size() : static_cast<size_t>(m.column_count);
   int32_t row_count = r.i32();
   if (!r.ok()) return malformed("rows count: " + r.error());
   // Every cell takes at least its 4-byte length, which bounds the row count before allocating.
@@ -144,6 +141,8 @@ Result<void> read_rows(wire::Reader& r, const ResultMetadata* known_columns, Que
     return malformed("row count " + std::to_string(row_count) + " of " + std::to_string(columns) +
                      " columns does not fit the frame");
   }
+  // Without metadata (and none known), cells read back as raw bytes under unnamed columns.
+  if (m.columns.columns.size() != columns && row_count > 0) m.columns.columns.resize(columns);
   out.rows.reserve(static_cast<size_t>(row_count));
   for (int32_t i = 0; i < row_count; ++i) {
     Row row;

@@ -346,6 +346,35 @@ TEST(CqlFrame, HugeCountsAreRefusedBeforeAllocating) {
   ASSERT_FALSE(many);
 }
 
+TEST(CqlFrame, RowsWithoutMetadataDecodeAsBytesAndHugeColumnCountsAreRefused) {
+  std::string body;
+  wire::Writer w(body);
+  w.i32(2);
+  w.i32(0x04);  // no_metadata
+  w.i32(2);
+  w.i32(1);
+  w.bytes("a");
+  w.null_bytes();
+  auto r = frame::decode_response(header_for(Opcode::Result, body), body);
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->result.rows[0][0], Value::blob("a"));
+  EXPECT_TRUE(r->result.rows[0][1].is_null());
+
+  // Found by fuzz_cql_frame: 0x7ffffff1 columns without metadata once allocated them all.
+  std::string huge;
+  wire::Writer h(huge);
+  h.i32(2);
+  h.i32(0x04);
+  h.i32(0x7ffffff1);
+  h.i32(0);
+  auto empty = frame::decode_response(header_for(Opcode::Result, huge), huge);
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->result.empty());
+  h.i32(1);
+  huge.replace(huge.size() - 8, 4, std::string("\0\0\0\1", 4));
+  EXPECT_FALSE(frame::decode_response(header_for(Opcode::Result, huge), huge));
+}
+
 TEST(CqlFrame, UnknownResultKindsAndOpcodesAreMalformed) {
   std::string kind = std::string("\0\0\0\x09", 4);
   EXPECT_FALSE(frame::decode_response(header_for(Opcode::Result, kind), kind));
