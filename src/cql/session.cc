@@ -154,11 +154,16 @@ class Session::Impl {
     auto conn = std::make_shared<Connection>(io_, std::move(options));
     std::erase_if(h->all, [](const std::weak_ptr<Connection>& c) { return c.expired(); });
     h->all.push_back(conn);
-    conn->open([this, h, conn](Result<void> r) {
+    conn->open([this, h, conn, opened_in = keyspace_](Result<void> r) {
       --h->opening;
       if (closing_) {
         conn->close(closed_error());
         return;
+      }
+      if (r && opened_in != keyspace_) {
+        // set_keyspace() ran while this one was opening: it would USE the old keyspace.
+        conn->close(Error{ErrorCode::ConnectionError, "the session keyspace changed while connecting"});
+        return open_connection(h);  // the waiters wait for this one
       }
       if (!r) {
         if (h->connections.empty()) mark_down(h, r.error().message);
