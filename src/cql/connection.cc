@@ -131,20 +131,29 @@ void Connection::handshake(OpenHandler done) {
                                });
 }
 
-void Connection::startup(OpenHandler done) {
+void Connection::handshake_step(frame::Request request, OpenHandler done,
+                                std::function<void(frame::Response)> on_answer) {
   auto self = shared_from_this();
-  send(frame::startup({{"CQL_VERSION", "3.0.0"}, {"DRIVER_NAME", "kongdb-cql"}}),
-       options_.connect_timeout, [self, done](Result<frame::Response> r) {
+  send(std::move(request), options_.connect_timeout,
+       [self, done = std::move(done), on_answer = std::move(on_answer)](Result<frame::Response> r) {
          if (!r) return done(tl::unexpected(r.error()));
          if (r->error) {
            Error e = *r->error;
            e.node = self->node_;
            return done(tl::unexpected(std::move(e)));
          }
-         if (r->opcode == frame::Opcode::Ready) return self->use_keyspace(done);
-         if (r->opcode == frame::Opcode::Authenticate) return self->authenticate(r->authenticator, done);
-         done(tl::unexpected(self->error(ErrorCode::MalformedResponse, "unexpected answer to STARTUP")));
+         on_answer(std::move(*r));
        });
+}
+
+void Connection::startup(OpenHandler done) {
+  auto self = shared_from_this();
+  handshake_step(frame::startup({{"CQL_VERSION", "3.0.0"}, {"DRIVER_NAME", "kongdb-cql"}}), done,
+                 [self, done](frame::Response r) {
+                   if (r.opcode == frame::Opcode::Ready) return self->use_keyspace(done);
+                   if (r.opcode == frame::Opcode::Authenticate) return self->authenticate(r.authenticator, done);
+                   done(tl::unexpected(self->error(ErrorCode::MalformedResponse, "unexpected answer to STARTUP")));
+                 });
 }
 
 void Connection::authenticate(std::string authenticator, OpenHandler done) {
@@ -154,36 +163,18 @@ void Connection::authenticate(std::string authenticator, OpenHandler done) {
                                          ") and no username is configured")));
   }
   auto self = shared_from_this();
-  send(frame::auth_response(frame::sasl_plain_token(options_.username, options_.password)),
-       options_.connect_timeout, [self, done](Result<frame::Response> r) {
-         if (!r) return done(tl::unexpected(r.error()));
-         if (r->error) {
-           Error e = *r->error;
-           e.node = self->node_;
-           return done(tl::unexpected(std::move(e)));
-         }
-         if (r->opcode == frame::Opcode::AuthSuccess) return self->use_keyspace(done);
-         // PLAIN is a single step: a challenge means another mechanism.
-         done(tl::unexpected(self->error(ErrorCode::BadCredentials,
-                                         "the authenticator asked for more than SASL PLAIN")));
-       });
+  handshake_step(frame::auth_response(frame::sasl_plain_token(options_.username, options_.password)), done,
+                 [self, done](frame::Response r) {
+                   if (r.opcode == frame::Opcode::AuthSuccess) return self->use_keyspace(done);
+                   // PLAIN is a single step: a challenge means another mechanism.
+                   done(tl::unexpected(self->error(ErrorCode::BadCredentials,
+                                                   "the authenticator asked for more than SASL PLAIN")));
+                 });
 }
 
 void Connection::use_keyspace(OpenHandler done) {
   if (options_.keyspace.empty()) return done({});
-  std::string quoted = "\"";
-  for (char c : options_.keyspace) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  auto request = frame::query("USE " + quoted + "\"", {}, frame::QueryParameters{});
-  auto self = shared_from_this();
-  send(std::move(*request), options_.connect_timeout, [self, done](Result<frame::Response> r) {
-    if (!r) return done(tl::unexpected(r.error()));
-    if (r->error) {
-      Error e = *r->error;
-      e.node = self->node_;
-      return done(tl::unexpected(std::move(e)));
-    }
-    done({});
-  });
+  handshake_step(frame::use_keyspace(options_.keyspace), done, [done](frame::Response) { done({}); });
 }
 
 void Connection::send(frame::Request request, std::chrono::milliseconds timeout, ResponseHandler handler) {

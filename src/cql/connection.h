@@ -70,6 +70,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   };
 
   void handshake(OpenHandler done);
+  /// Sends one handshake request; transport and server errors end the opening with `done`.
+  void handshake_step(frame::Request request, OpenHandler done, std::function<void(frame::Response)> on_answer);
   void startup(OpenHandler done);
   void authenticate(std::string authenticator, OpenHandler done);
   void use_keyspace(OpenHandler done);

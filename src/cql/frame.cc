@@ -379,6 +379,13 @@ Result<Request> batch(BatchType type, const std::vector<BatchEntry>& entries,
   return req;
 }
 
+Request use_keyspace(std::string_view keyspace) {
+  std::string statement = "USE \"";
+  for (char c : keyspace) statement += c == '"' ? std::string("\"\"") : std::string(1, c);
+  statement += '"';
+  return *query(statement, {}, QueryParameters{});
+}
+
 Request register_events(const std::vector<std::string>& events) {
   Request req{Opcode::Register, {}};
   wire::Writer(req.body).string_list(events);

@@ -85,6 +85,8 @@ Result<Request> execute(const PreparedInfo& prepared, const std::vector<Value>& 
                         const QueryParameters& params);
 Result<Request> batch(BatchType type, const std::vector<BatchEntry>& entries,
                       const QueryParameters& params);
+/// `USE "keyspace"` with the name quoted as a CQL identifier.
+Request use_keyspace(std::string_view keyspace);
 Request register_events(const std::vector<std::string>& events);
 
 /// A decoded response. A server ERROR is a successfully decoded response with `error` set;

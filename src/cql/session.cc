@@ -457,51 +457,45 @@ Result<std::unique_ptr<Session>> Session::connect(SessionConfig config) {
 
 const SessionConfig& Session::config() const { return impl_->config_; }
 
-void Session::query_async(std::string cql, std::vector<Value> values, Callback done, const QueryOptions& options) {
-  auto request = frame::query(cql, values, parameters(impl_->config_, options));
-  auto call = std::make_shared<Impl::Call>();
-  call->timeout = options.timeout.value_or(impl_->config_.request_timeout);
+namespace {
+
+// Hands a built request to the I/O thread; a request that could not be built (a value that
+// does not fit its column) fails there too, so callbacks always run on that thread.
+void submit(Session::Impl& impl, Result<frame::Request> request, std::vector<Prepared> prepared,
+            Session::Callback done, const QueryOptions& options) {
+  auto call = std::make_shared<Session::Impl::Call>();
+  call->timeout = options.timeout.value_or(impl.config_.request_timeout);
+  call->prepared = std::move(prepared);
   call->done = [done = std::move(done)](Result<frame::Response> r) { done(to_query_result(std::move(r))); };
-  Impl* impl = impl_.get();
   if (!request) {
-    return asio::post(impl->io_, [call, e = request.error()] { call->done(tl::unexpected(e)); });
+    return asio::post(impl.io_, [call, e = request.error()] { call->done(tl::unexpected(e)); });
   }
   call->request = std::move(*request);
-  asio::post(impl->io_, [impl, call] { impl->run(call); });
+  asio::post(impl.io_, [impl = &impl, call] { impl->run(call); });
+}
+
+}  // namespace
+
+void Session::query_async(std::string cql, std::vector<Value> values, Callback done, const QueryOptions& options) {
+  submit(*impl_, frame::query(cql, values, parameters(impl_->config_, options)), {}, std::move(done), options);
 }
 
 void Session::execute_async(const Prepared& statement, std::vector<Value> values, Callback done,
                             const QueryOptions& options) {
-  auto request = frame::execute(*statement, values, parameters(impl_->config_, options));
-  auto call = std::make_shared<Impl::Call>();
-  call->timeout = options.timeout.value_or(impl_->config_.request_timeout);
-  call->prepared = {statement};
-  call->done = [done = std::move(done)](Result<frame::Response> r) { done(to_query_result(std::move(r))); };
-  Impl* impl = impl_.get();
-  if (!request) {
-    return asio::post(impl->io_, [call, e = request.error()] { call->done(tl::unexpected(e)); });
-  }
-  call->request = std::move(*request);
-  asio::post(impl->io_, [impl, call] { impl->run(call); });
+  submit(*impl_, frame::execute(*statement, values, parameters(impl_->config_, options)), {statement},
+         std::move(done), options);
 }
 
 void Session::batch_async(Batch batch, Callback done, const QueryOptions& options) {
   std::vector<frame::BatchEntry> entries;
-  auto call = std::make_shared<Impl::Call>();
+  std::vector<Prepared> prepared;
   for (auto& s : batch.statements) {
-    if (s.prepared) call->prepared.push_back(s.prepared);
+    if (s.prepared) prepared.push_back(s.prepared);
     entries.push_back({s.prepared, std::move(s.query), std::move(s.values)});
   }
-  auto request = frame::batch(static_cast<frame::BatchType>(batch.kind), entries,
-                              parameters(impl_->config_, options));
-  call->timeout = options.timeout.value_or(impl_->config_.request_timeout);
-  call->done = [done = std::move(done)](Result<frame::Response> r) { done(to_query_result(std::move(r))); };
-  Impl* impl = impl_.get();
-  if (!request) {
-    return asio::post(impl->io_, [call, e = request.error()] { call->done(tl::unexpected(e)); });
-  }
-  call->request = std::move(*request);
-  asio::post(impl->io_, [impl, call] { impl->run(call); });
+  submit(*impl_,
+         frame::batch(static_cast<frame::BatchType>(batch.kind), entries, parameters(impl_->config_, options)),
+         std::move(prepared), std::move(done), options);
 }
 
 namespace {
@@ -638,9 +632,7 @@ Result<void> Session::wait_for_schema_agreement(std::string_view coordinator) {
 
 Result<void> Session::set_keyspace(std::string keyspace) {
   Impl* impl = impl_.get();
-  std::string quoted = "\"";
-  for (char c : keyspace) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  const std::string use = "USE " + quoted + "\"";
+  const frame::Request use = frame::use_keyspace(keyspace);
   auto done = impl->on_io<bool>(
       [impl, keyspace, use](std::function<void(Result<bool>)> done) {
         impl->keyspace_ = keyspace;
@@ -655,7 +647,7 @@ Result<void> Session::set_keyspace(std::string keyspace) {
         for (auto& h : impl->hosts_) {
           for (auto& c : h->connections) {
             ++*remaining;
-            c->send(*frame::query(use, {}, {}), impl->config_.request_timeout,
+            c->send(use, impl->config_.request_timeout,
                     [finish, first_error](Result<frame::Response> r) {
                       if (!r && !*first_error) *first_error = r.error();
                       if (r && r->error && !*first_error) *first_error = *r->error;

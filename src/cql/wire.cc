@@ -182,6 +182,33 @@ Type inferred_type(const Value& v) {
 
 }  // namespace
 
+Result<Value> decode_value(const Type& t, std::string_view b, int depth);
+
+namespace {
+
+// Reads up to `n` [bytes] cells into `out`, cell i decoded as types[i % types.size()]; a null
+// cell is a null value. With `may_end_early` (UDT and tuple values) missing trailing cells are
+// allowed.
+Result<void> decode_cells(Reader& r, size_t n, const std::vector<Type>& types, int depth,
+                          Value::Items& out, bool may_end_early = false) {
+  out.reserve(n);
+  for (size_t i = 0; i < n && !(may_end_early && r.remaining() == 0); ++i) {
+    bool is_null = false;
+    std::string_view cell = r.bytes(is_null);
+    if (!r.ok()) return fail(ErrorCode::MalformedResponse, r.error());
+    if (is_null) {
+      out.emplace_back();
+      continue;
+    }
+    auto item = decode_value(types[i % types.size()], cell, depth + 1);
+    if (!item) return tl::unexpected(item.error());
+    out.push_back(std::move(*item));
+  }
+  return {};
+}
+
+}  // namespace
+
 void Writer::u16(uint16_t v) { put_big_endian(out_, v); }
 void Writer::i32(int32_t v) { put_big_endian(out_, v); }
 void Writer::i64(int64_t v) { put_big_endian(out_, v); }
@@ -429,18 +456,8 @@ Result<Value> decode_value(const Type& t, std::string_view b, int depth) {
                    std::to_string(b.size()) + " bytes");
       }
       Value::Items items;
-      items.reserve(static_cast<size_t>(n) * per_item);
-      for (size_t i = 0; i < static_cast<size_t>(n) * per_item; ++i) {
-        bool is_null = false;
-        std::string_view cell = r.bytes(is_null);
-        if (!r.ok()) return bad(r.error());
-        if (is_null) {
-          items.emplace_back();
-          continue;
-        }
-        auto item = decode_value(t.params[i % per_item], cell, depth + 1);
-        if (!item) return item;
-        items.push_back(std::move(*item));
+      if (auto r2 = decode_cells(r, static_cast<size_t>(n) * per_item, t.params, depth, items); !r2) {
+        return bad(r2.error().message);
       }
       if (t.id == TypeId::List) return Value::list(std::move(items));
       if (t.id == TypeId::Set) return Value::set(std::move(items));
@@ -458,17 +475,8 @@ Result<Value> decode_value(const Type& t, std::string_view b, int depth) {
       if (depth > kMaxTypeDepth) return bad("nested too deep");
       Reader r(b);
       Value::Items items;
-      for (size_t i = 0; i < t.params.size() && r.remaining() > 0; ++i) {
-        bool is_null = false;
-        std::string_view cell = r.bytes(is_null);
-        if (!r.ok()) return bad(r.error());
-        if (is_null) {
-          items.emplace_back();
-          continue;
-        }
-        auto item = decode_value(t.params[i], cell, depth + 1);
-        if (!item) return item;
-        items.push_back(std::move(*item));
+      if (auto r2 = decode_cells(r, t.params.size(), t.params, depth, items, true); !r2) {
+        return bad(r2.error().message);
       }
       if (t.id == TypeId::Tuple) return Value::list(std::move(items));
       Value::Entries fields;

@@ -161,6 +161,21 @@ TEST(CqlCodec, DeeplyNestedTypesAreRefused) {
   EXPECT_NE(r.error().find("nested"), std::string::npos);
 }
 
+TEST(CqlCodec, TuplesReadAsListsAndUserTypesAsMapsOfTheirFields) {
+  Type tuple{TypeId::Tuple, {Type::of(TypeId::Int), Type::of(TypeId::Varchar)}, {}, {}};
+  std::string cells;
+  wire::Writer w(cells);
+  w.bytes(std::string("\0\0\0\7", 4));
+  w.null_bytes();
+  EXPECT_EQ(*wire::decode_value(tuple, cells), Value::list({Value::int32(7), Value::null()}));
+
+  Type address{TypeId::Udt, {Type::of(TypeId::Varchar), Type::of(TypeId::Int)}, {"street", "number"}, "ks.address"};
+  std::string fields;
+  wire::Writer(fields).bytes("Main");  // the newer trailing field is absent
+  EXPECT_EQ(*wire::decode_value(address, fields), Value::map({{Value::text("street"), Value::text("Main")}}));
+  EXPECT_FALSE(wire::decode_value(address, fields.substr(0, 5)));
+}
+
 TEST(CqlCodec, TypesPrintAsCql) {
   EXPECT_EQ(Type::map_of(Type::of(TypeId::Varchar), Type::list_of(Type::of(TypeId::BigInt))).to_string(),
             "map<text, list<bigint>>");
