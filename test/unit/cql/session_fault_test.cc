@@ -35,6 +35,10 @@ class FakeNode {
 
   uint16_t port() const { return port_; }
   void set(Behaviour b) { behaviour_ = b; }
+  /// Asks for PasswordAuthenticator credentials after STARTUP and accepts only these.
+  void require_password(std::string username, std::string password) {
+    expected_token_ = std::string(1, '\0') + username + '\0' + password;
+  }
   std::string contact_point() const { return "127.0.0.1:" + std::to_string(port_); }
 
   void stop() {
@@ -143,7 +147,28 @@ class FakeNode {
       std::string body(static_cast<size_t>(r.i32()), '\0');
       if (!read_exactly(fd, body.data(), body.size())) return;
       if (opcode == frame::Opcode::Startup) {
-        reply(fd, stream, frame::Opcode::Ready, "");
+        if (expected_token_.empty()) {
+          reply(fd, stream, frame::Opcode::Ready, "");
+        } else {
+          std::string authenticator;
+          wire::Writer(authenticator).string("org.apache.cassandra.auth.PasswordAuthenticator");
+          reply(fd, stream, frame::Opcode::Authenticate, authenticator);
+        }
+        continue;
+      }
+      if (opcode == frame::Opcode::AuthResponse) {
+        wire::Reader token(body);
+        bool is_null = false;
+        std::string answer;
+        if (token.bytes(is_null) == expected_token_) {
+          wire::Writer(answer).null_bytes();
+          reply(fd, stream, frame::Opcode::AuthSuccess, answer);
+        } else {
+          wire::Writer w(answer);
+          w.i32(0x0100);
+          w.string("Provided username and/or password are incorrect");
+          reply(fd, stream, frame::Opcode::Error, answer);
+        }
         continue;
       }
       switch (behaviour_.load()) {
@@ -184,6 +209,7 @@ class FakeNode {
   }
 
   SSL_CTX* tls_ = nullptr;
+  std::string expected_token_;  // set before any connection arrives
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<Behaviour> behaviour_{Behaviour::Answer};
@@ -308,6 +334,34 @@ TEST(CqlSessionFaults, PreparedStatementsAreCachedPerQueryText) {
   EXPECT_EQ(a->get(), b->get());
   EXPECT_EQ((*a)->id, "id");
   EXPECT_TRUE((*session)->execute(*a));
+}
+
+TEST(CqlSessionAuth, AuthenticatesWithSaslPlainWhenTheNodeAsks) {
+  FakeNode node;
+  node.require_password("kong", "s3cret");
+  SessionConfig config = config_for({node.contact_point()});
+  config.username = "kong";
+  config.password = "s3cret";
+  auto s = Session::connect(config);
+  ASSERT_TRUE(s) << s.error().to_string();
+  EXPECT_TRUE((*s)->query("SELECT 1"));
+}
+
+TEST(CqlSessionAuth, WrongOrMissingCredentialsAreBadCredentials) {
+  FakeNode node;
+  node.require_password("kong", "s3cret");
+  SessionConfig config = config_for({node.contact_point()});
+  config.username = "kong";
+  config.password = "wrong";
+  auto wrong = Session::connect(config);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, ErrorCode::BadCredentials) << wrong.error().to_string();
+  EXPECT_NE(wrong.error().message.find("incorrect"), std::string::npos);
+  config.username.clear();
+  auto missing = Session::connect(config);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::BadCredentials);
+  EXPECT_NE(missing.error().message.find("PasswordAuthenticator"), std::string::npos);
 }
 
 // A self-signed certificate for "localhost" made with the openssl command, in a temp folder.
