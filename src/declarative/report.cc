@@ -129,7 +129,7 @@ class Flattener {
           const Value* item = element(children, key);
           if (!item || !item->is_object()) continue;
           Value with_parent = *item;
-          if (!with_parent.find(child.field)) with_parent.as_object().set(child.field, entity_pk);
+          if (!entity_pk.is_null() && !with_parent.find(child.field)) with_parent.as_object().set(child.field, entity_pk);
           entity_errors(child_name, std::move(with_parent), *child_err, out);
         }
       }
