@@ -114,6 +114,8 @@ int postgres_load(const char* conninfo, const std::string& src_schema, const std
     PQclear(PQgetResult(conn));
     data.emplace_back(name, std::move(text));
   }
+  // The tags trigger names its table unqualified, as Kong's does.
+  if (!exec(conn, "SET search_path TO \"" + dst_schema + "\"")) return 1;
   const auto start = Clock::now();
   if (!exec(conn, "BEGIN")) return 1;
   for (const auto& [name, text] : data) {
