@@ -96,8 +96,10 @@ Result<Value> export_from_db(dao::DB& db, const ExportOptions& options) {
     dao::DAO* dao = db.dao(s->name);
     if (!dao) continue;
     std::vector<std::string> foreign_fields;
+    std::vector<std::string> transient_fields;
     for (const auto& [name, f] : s->fields) {
       if (f.type() == schema::FieldType::Foreign) foreign_fields.push_back(name);
+      if (f.is(f.transient_)) transient_fields.push_back(name);
     }
     Array rows;
     auto it = dao->each_for_export(dao::kMaxPageSize, read_options);
@@ -107,6 +109,8 @@ Result<Value> export_from_db(dao::DB& db, const ExportOptions& options) {
       if (!*row) break;
       Value entity = std::move(**row);
       entity.as_object().erase("ws_id");
+      // Transient fields are views of other rows (a certificate's snis), exported as those rows.
+      for (const std::string& name : transient_fields) entity.as_object().erase(name);
       for (const std::string& name : foreign_fields) {
         Value* fk = entity.find(name);
         if (fk && fk->is_object() && fk->find("id")) *fk = Value(*fk->find("id"));
@@ -177,6 +181,8 @@ class Emitter {
   }
 
   bool string(const std::string& s) {
+    // PEM certificates and keys read best as literal blocks (libyaml falls back when it cannot).
+    if (s.find('\n') != std::string::npos) return scalar(s, YAML_LITERAL_SCALAR_STYLE);
     return scalar(s, needs_quotes(s) ? YAML_DOUBLE_QUOTED_SCALAR_STYLE : YAML_ANY_SCALAR_STYLE);
   }
 
