@@ -64,33 +64,6 @@ upstreams:
 - name: u1
   targets:
   - target: 10.0.0.1:80
-certificates:
-- id: 4e3ad2e4-0bc4-4638-8e34-c84a417ba39b
-  cert: "-----BEGIN CERTIFICATE-----\n"
-  key: "-----BEGIN PRIVATE KEY-----\n"
-)"));
-  // The certificate's PEM is invalid: only the error matters there, so check it apart.
-  ASSERT_FALSE(flat);
-  EXPECT_TRUE(flat.error().fields.find("certificates")) << json::encode(flat.error().fields);
-
-  flat = flatten(registry(), yaml(R"(
-_format_version: "3.0"
-services:
-- name: s1
-  url: http://example.com
-  routes:
-  - name: r1
-    paths: [/a]
-    plugins:
-    - name: key-auth
-consumers:
-- username: alice
-  keyauth_credentials:
-  - key: k1
-upstreams:
-- name: u1
-  targets:
-  - target: 10.0.0.1:80
 )"));
   ASSERT_TRUE(flat) << flat.error().message;
   EXPECT_EQ(flat->count(), 7u);
