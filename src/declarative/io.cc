@@ -38,6 +38,44 @@ Result<void> take_back(std::vector<Undo>& journal) {
   return {};
 }
 
+// Without native unique constraints (memory), a value the database already holds under another
+// row is found before anything is written, so the usual refusal changes nothing at all; the
+// journal only has to cover failures nobody could foresee.
+Result<void> check_uniques_before_writing(dao::DB& db, const Entities& entities) {
+  for (const Collection& collection : entities.collections) {
+    dao::DAO* dao = db.dao(collection.schema->name);
+    if (!dao) continue;
+    for (const Value& row : collection.rows) {
+      const Value pk = collection.schema->extract_pk_values(row);
+      auto held_by_another = [&](const Result<std::optional<Value>>& found) -> bool {
+        return found && *found && collection.schema->extract_pk_values(**found) != pk;
+      };
+      for (const auto& [name, f] : collection.schema->fields) {
+        if (!dao->is_unique_field(name)) continue;
+        const Value* v = row.find(name);
+        if (!v || v->is_null() || f.type() == schema::FieldType::Foreign) continue;
+        auto found = dao->select_by(name, *v);
+        if (!found) return naming_entity(found.error(), collection.schema->name, pk);
+        if (held_by_another(found)) {
+          Error e = errors::unique_violation(Value::object({{name, *v}}));
+          e.strategy = std::string(db.strategy_name());
+          return naming_entity(std::move(e), collection.schema->name, pk);
+        }
+      }
+      if (collection.schema->cache_key.size() > 1) {
+        auto found = dao->select_by_cache_key(row);
+        if (!found) return naming_entity(found.error(), collection.schema->name, pk);
+        if (held_by_another(found)) {
+          Error e = errors::unique_violation(Value::object({{"cache_key", dao->cache_key(row)}}));
+          e.strategy = std::string(db.strategy_name());
+          return naming_entity(std::move(e), collection.schema->name, pk);
+        }
+      }
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<size_t> load_into_db(dao::DB& db, const Entities& entities, const ImportOptions& options) {
@@ -46,6 +84,9 @@ Result<size_t> load_into_db(dao::DB& db, const Entities& entities, const ImportO
   const Value write_options =
       Value::object({{"transform", transform && transform->is_boolean() ? transform->as_boolean() : true}});
   const bool journaling = !db.connector().capabilities().transactions;
+  if (!db.connector().capabilities().unique_constraints) {
+    if (auto r = check_uniques_before_writing(db, entities); !r) return r.error();
+  }
   std::vector<Undo> journal;
   size_t written = 0;
   auto write_all = [&]() -> Result<void> {

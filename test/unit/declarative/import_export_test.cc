@@ -12,6 +12,7 @@
 #include "kongdb/dao/db.h"
 #include "kongdb/declarative/declarative.h"
 #include "kongdb/migrations/migrations.h"
+#include "kongdb/strategy/memory.h"
 
 namespace kongdb::declarative {
 namespace {
@@ -219,6 +220,54 @@ TEST_P(DeclarativeImportExport, ProgressIsReportedForEveryWrittenEntity) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, DeclarativeImportExport, ::testing::ValuesIn(conformance::backends()),
                          conformance::BackendName);
+
+}  // namespace
+}  // namespace kongdb::declarative
+
+namespace kongdb::declarative {
+namespace {
+
+// memory has no transactions: a write failing half-way (here injected on the third consumer)
+// has the rows written before it taken back.
+TEST(DeclarativeImportOnMemory, AWriteFailingHalfWayIsTakenBack) {
+  auto registry = std::make_shared<schema::EntityRegistry>(schema::EntityRegistry::with_core_entities());
+  int consumer_writes = 0;
+  strategy::MemoryOptions options;
+  options.before_write = [&](std::string_view entity, std::string_view) -> Result<void> {
+    if (entity == "consumers" && ++consumer_writes == 3) return errors::database_error("injected failure");
+    return {};
+  };
+  auto conn = strategy::open_memory(options);
+  ASSERT_TRUE(conn);
+  auto db = dao::DB::create(std::move(*conn), registry);
+  ASSERT_TRUE(db);
+  ASSERT_TRUE((*db)->dao("services")->insert(json::parse(R"({"name":"kept","url":"http://kept.internal"})").value()));
+  auto before = export_from_db(**db);
+  ASSERT_TRUE(before);
+
+  auto doc = decode(R"(
+_format_version: "3.0"
+services:
+- name: new-service
+  url: http://new.internal
+  routes:
+  - name: new-route
+    paths: [/new]
+consumers:
+- username: c1
+- username: c2
+- username: c3
+)", Format::Yaml);
+  ASSERT_TRUE(doc);
+  auto flat = flatten(*registry, *doc);
+  ASSERT_TRUE(flat);
+  auto written = load_into_db(**db, *flat);
+  ASSERT_FALSE(written);
+  EXPECT_NE(written.error().message.find("injected failure"), std::string::npos) << written.error().message;
+  auto after = export_from_db(**db);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(*after, *before);
+}
 
 }  // namespace
 }  // namespace kongdb::declarative
