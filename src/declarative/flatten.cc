@@ -71,7 +71,7 @@ class Flattener {
         errors_.set({key}, Value("unknown field"));
         continue;
       }
-      if (!value.is_array()) {
+      if (!value.is_null() && !value.is_array()) {
         errors_.set({key}, Value("expected an array"));
         continue;
       }
@@ -89,8 +89,10 @@ class Flattener {
 
     generate_stable_ids();
     for (Item& item : items_) {
-      const std::string& pk = item.schema->primary_key.front();
-      if (item.schema->primary_key.size() == 1 && !item.data.find(pk)) {
+      // The rest get random ids now (Kong leaves them to process_auto_fields), so that their
+      // children can point at them.
+      if (item.schema->primary_key.size() == 1 && !item.data.find(item.schema->primary_key.front())) {
+        const std::string& pk = item.schema->primary_key.front();
         const Field* f = item.schema->field(pk);
         if (f && f->is(f->uuid_)) item.data.as_object().set(pk, Value(ids_.uuid()));
       }
@@ -188,6 +190,7 @@ class Flattener {
         continue;
       }
       if (const Relations::Child* child = relations_.nested_child(s, key, value)) {
+        if (value.is_null()) continue;  // an empty list, as Kong reads a null array
         if (!value.is_array()) {
           errors_.set(child_path(path, key), Value("expected an array"));
         } else {

@@ -258,6 +258,12 @@ TEST(DeclarativeFlatten, MetaKeysAreKeptTransformDefaultingToTrue) {
             Value("unknown workspace 'other' (this datastore has one workspace, 'default')"));
 }
 
+TEST(DeclarativeFlatten, NullCollectionsAreEmpty) {
+  auto flat = flatten(registry(), yaml("_format_version: \"3.0\"\nservices:\nconsumers:\n- username: a\n  plugins: null\n"));
+  ASSERT_TRUE(flat) << flat.error().message;
+  EXPECT_EQ(flat->count(), 1u);
+}
+
 TEST(DeclarativeFlatten, ANestedEntityMayNotNameItsParent) {
   const Value tree = error_tree(R"(
 _format_version: "3.0"
