@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A short tour: validate a service given by url, a route, a plugin, and a broken route; then the
 # seed's flow against a throw-away SQLite database: a service, a route, key-auth on the service;
-# the same flow from Lua (examples/seed.lua); then the Admin API (`kongdb start`) on that
+# a declarative file imported and exported (kongdb config); the same flow from Lua
+# (examples/seed.lua); then the Admin API (`kongdb start`) on that
 # database, driven with curl, and stopped.
 set -uo pipefail
 KONGDB=${1:-build/release/bin/kongdb}
@@ -32,6 +33,29 @@ run db services list
 run db plugins list --for service=mockbin
 run db services delete mockbin          # refused: a route still references it
 run migrations list
+
+# Declarative configuration: a Kong-format file imported all or nothing, then exported.
+KONG_SQLITE_PATH="$demo_dir/declarative.sqlite"
+export KONG_SQLITE_PATH
+cat > "$demo_dir/kong.yml" <<'YAML'
+_format_version: "3.0"
+services:
+- name: billing
+  url: http://billing.internal:8080
+  routes:
+  - name: billing-api
+    paths: [/billing]
+consumers:
+- username: alice
+  keyauth_credentials:
+  - key: alice-secret-key
+YAML
+echo
+echo "\$ cat kong.yml"
+cat "$demo_dir/kong.yml"
+run config db_import "$demo_dir/kong.yml"
+run config db_export -
+export KONG_SQLITE_PATH="$demo_dir/kongdb.sqlite"
 
 # The seed's own Lua, run verbatim through kong.singletons (a fresh database for it).
 KONG_SQLITE_PATH="$demo_dir/lua.sqlite" run lua "$(dirname "$0")/../examples/seed.lua"

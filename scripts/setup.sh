@@ -7,7 +7,7 @@ PACKAGES=(
   libboost-json1.81-dev libexpected-dev libfmt-dev libcli11-dev
   libpcre2-dev libssl-dev libsqlite3-dev libpq-dev postgresql-15
   libgtest-dev libgmock-dev libbenchmark-dev
-  libluajit2-5.1-dev wrk
+  libluajit2-5.1-dev wrk libyaml-dev
   clang-14 libclang-rt-14-dev
   chromium
 )

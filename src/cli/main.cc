@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/config_command.h"
 #include "cli/lua_command.h"
 #include "cli/start_command.h"
 
@@ -111,6 +112,26 @@ int main(int argc, char** argv) {
   auto* start = app.add_subcommand("start", "Serve the Admin API in the foreground until SIGINT/SIGTERM");
   add_conf(start);
   start->callback([&] { with_config([](const kongdb::Config& conf) { return kongdb::cli::run_start(conf, std::cerr); }); });
+
+  kongdb::cli::ConfigRequest config_req;
+  std::string config_file;
+  auto* config_cmd = app.add_subcommand("config", "Declarative configuration: init [FILE] | parse FILE | "
+                                                  "db_import FILE | db_export [FILE|-]");
+  add_conf(config_cmd);
+  config_cmd->add_option("command", config_req.command, "init | parse | db_import | db_export")
+      ->required()
+      ->check(CLI::IsMember({"init", "parse", "db_import", "db_export"}));
+  auto* config_file_opt = config_cmd->add_option("file", config_file, "The declarative file (default ./kong.yml; "
+                                                                      "db_export: - for stdout)");
+  config_cmd->add_flag("--json", config_req.json, "Machine-readable output: results and errors as JSON");
+  config_cmd->add_flag("-q,--quiet", config_req.quiet, "No log lines and no progress");
+  config_cmd->callback([&] {
+    if (config_file_opt->count() > 0) config_req.file = config_file;
+    config_req.progress = isatty(STDERR_FILENO) != 0;
+    with_config([&](const kongdb::Config& conf) {
+      return kongdb::cli::run_config(conf, config_req, std::cout, std::cerr);
+    });
+  });
 
   auto* health = app.add_subcommand("health", "Check that a running kongdb answers on admin_listen");
   add_conf(health);
