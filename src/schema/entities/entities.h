@@ -18,6 +18,9 @@ Schema targets();
 Schema plugins();         // config abstract; plugins add subschemas
 Schema tags();
 Schema ca_certificates();
+Schema vaults();
+Schema key_sets();
+Schema keys();
 
 // Bundled plugins: each returns the plugin's schema.lua (name + fields incl. config record);
 // the descriptors below (defined in the same files) are what the rest of kongdb reads.
