@@ -28,6 +28,29 @@ std::optional<Owner> owner_of(std::string_view entity) {
   return std::nullopt;
 }
 
+// Core entities Kong added after its base schema, with the core migration (Kong's name) that
+// creates each one's table, so an existing database gains them through `migrations up`. Every
+// other core entity is created by 000_base.
+std::string_view core_migration_of(std::string_view entity) {
+  static constexpr std::pair<std::string_view, std::string_view> later[] = {
+      {"vaults", "016_280_to_300"},
+      {"key_sets", "017_300_to_310"},
+      {"keys", "017_300_to_310"},
+  };
+  for (const auto& [name, migration] : later) {
+    if (name == entity) return migration;
+  }
+  return "000_base";
+}
+
+Migration& migration_named(Subsystem& subsystem, std::string_view name) {
+  auto it = std::find_if(subsystem.migrations.begin(), subsystem.migrations.end(),
+                         [&](const Migration& m) { return m.name == name; });
+  if (it != subsystem.migrations.end()) return *it;
+  subsystem.migrations.push_back({std::string(name), {}, false});
+  return subsystem.migrations.back();
+}
+
 std::string namespace_of(const std::string& subsystem) {
   return subsystem == "core" ? "kong.db.migrations.core" : "kong.plugins." + subsystem + ".migrations";
 }
@@ -80,7 +103,7 @@ Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Su
     if (introduced_by_plugin(s->name)) continue;
     const std::optional<Owner> owner = owner_of(s->name);
     if (!owner) {
-      core.migrations[0].entities.push_back(s->name);
+      migration_named(core, core_migration_of(s->name)).entities.push_back(s->name);
       continue;
     }
     auto sub = std::find_if(plugins.begin(), plugins.end(),
@@ -89,13 +112,7 @@ Catalogue catalogue(const schema::EntityRegistry& registry, const std::vector<Su
       plugins.push_back({std::string(owner->plugin), {}});
       sub = plugins.end() - 1;
     }
-    auto mig = std::find_if(sub->migrations.begin(), sub->migrations.end(),
-                            [&](const Migration& m) { return m.name == owner->migration; });
-    if (mig == sub->migrations.end()) {
-      sub->migrations.push_back({std::string(owner->migration), {}, false});
-      mig = sub->migrations.end() - 1;
-    }
-    mig->entities.push_back(s->name);
+    migration_named(*sub, owner->migration).entities.push_back(s->name);
   }
   out.push_back(std::move(core));
   for (auto& p : plugins) out.push_back(std::move(p));

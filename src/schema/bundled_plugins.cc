@@ -9,6 +9,26 @@ namespace {
 const BundledPlugin* const kBundled[] = {
     &entities::key_auth_descriptor, &entities::basic_auth_descriptor,    &entities::acl_descriptor,
     &entities::rate_limiting_descriptor, &entities::cors_descriptor, &entities::request_transformer_descriptor,
+    // Plugins without entities (config schemas only).
+    &entities::prometheus_descriptor,
+    &entities::http_log_descriptor,
+    &entities::file_log_descriptor,
+    &entities::tcp_log_descriptor,
+    &entities::udp_log_descriptor,
+    &entities::syslog_descriptor,
+    &entities::ip_restriction_descriptor,
+    &entities::request_termination_descriptor,
+    &entities::response_transformer_descriptor,
+    &entities::correlation_id_descriptor,
+    &entities::request_size_limiting_descriptor,
+    &entities::response_ratelimiting_descriptor,
+    &entities::bot_detection_descriptor,
+    &entities::redirect_descriptor,
+    &entities::grpc_web_descriptor,
+    &entities::grpc_gateway_descriptor,
+    &entities::azure_functions_descriptor,
+    &entities::ldap_auth_descriptor,
+    &entities::loggly_descriptor,
 };
 
 }  // namespace

@@ -14,11 +14,11 @@
 namespace kongdb::schema {
 namespace {
 
-// Entity.new: records always carry their full structure, so they are required.
+// Entity.new: records carry their full structure, so they are required unless declared optional.
 void make_records_required(Fields& fields) {
   for (auto& [name, f] : fields) {
     if (f.type() == FieldType::Record && f.fields_) {
-      f.required_ = true;
+      if (!f.required_) f.required_ = true;  // an explicit `required = false` stays (typedefs.pem)
       auto nested = std::make_shared<Schema>(*f.fields_);
       make_records_required(nested->fields);
       f.fields_ = std::move(nested);
@@ -147,6 +147,9 @@ EntityRegistry EntityRegistry::with_core_entities() {
   must(reg.add(entities::plugins()));
   must(reg.add(entities::tags()));
   must(reg.add(entities::ca_certificates()));
+  must(reg.add(entities::vaults()));
+  must(reg.add(entities::key_sets()));
+  must(reg.add(entities::keys()));
   // Config schemas first: the plugins' entities may refer to any core entity.
   for (const BundledPlugin* p : bundled_plugins()) must(reg.add_plugin(p->config_schema()));
   for (const BundledPlugin* p : bundled_plugins()) {

@@ -16,6 +16,7 @@
 #include "schema/net.h"
 #include "schema/pem.h"
 #include "schema/regex.h"
+#include "schema/vault_reference.h"
 
 namespace kongdb::schema::typedefs {
 namespace {
@@ -102,11 +103,7 @@ std::optional<std::string> check_host_with_wildcards(std::string_view host) {
   return net::check_host_with_optional_port(mock);
 }
 
-bool is_vault_reference(const Value* v) {
-  if (!v || !v->is_string()) return false;
-  const std::string& s = v->as_string();
-  return s.size() > 10 && s.rfind("{vault://", 0) == 0 && s.back() == '}';
-}
+bool is_vault_reference(const Value* v) { return v && v->is_string() && schema::is_vault_reference(v->as_string()); }
 
 struct PkeyDeleter {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
@@ -509,6 +506,27 @@ Field lua_code() {
       .description("Lua code as a key-value map");
 }
 
+Field queue() {
+  // Kong's kong/tools/queue_schema.lua: the batching queue of the log plugins.
+  return Field::record({
+      {"max_batch_size", Field::integer().def(1).between(1, 1000000).description(
+                             "Most entries handled in one batch.")},
+      {"max_coalescing_delay", Field::number().def(1).between(0, 3600).description(
+                                   "Seconds to wait for more entries after the first one is queued.")},
+      {"max_entries", Field::integer().def(10000).between(1, 1000000).description(
+                          "Most entries waiting in the queue.")},
+      {"max_bytes", Field::integer().description("Most bytes waiting in the queue (string entries).")},
+      {"max_retry_time", Field::number().def(60).description(
+                             "Seconds before a failing batch is given up.")},
+      {"initial_retry_delay", Field::number().def(0.01).between(0.001, 1000000).description(
+                                  "Seconds before the first retry of a failing batch.")},
+      {"max_retry_delay", Field::number().def(60).between(0.001, 1000000).description(
+                              "Longest wait between retries, in seconds.")},
+      {"concurrency_limit", Field::integer().def(1).one_of({-1, 1}).description(
+                                "Delivery timers: 1, or -1 for unlimited.")},
+  });
+}
+
 Field ttl() {
   return Field::number().between(0, k_dao_max_ttl).description("Time-to-live value for data");
 }
@@ -570,6 +588,7 @@ std::optional<Field> by_name(std::string_view typedef_name) {
       {"capability", capability},
       {"protocols", protocols},
       {"protocols_http", protocols_http},
+      {"queue", queue},
       {"sources", sources},
       {"no_sources", no_sources},
       {"destinations", destinations},

@@ -7,6 +7,7 @@
 
 #include "kongdb/core/value.h"
 #include "kongdb/schema/schema.h"
+#include "schema/vault_reference.h"
 #include "schema/lua_pattern.h"
 #include "schema/regex.h"
 
@@ -57,10 +58,6 @@ Value as_object_view(const Value& v) {
     for (size_t i = 0; i < a.size(); ++i) o.set(std::to_string(i + 1), a[i]);
   }
   return Value(std::move(o));
-}
-
-bool is_vault_reference(const std::string& s) {
-  return s.size() > 10 && s.rfind("{vault://", 0) == 0 && s.back() == '}';
 }
 
 // get_field(t, "a.b.c") of Kong: dotted paths through nested records.

@@ -63,6 +63,7 @@ Field no_paths();
 Field headers();             // map header_name -> array of strings
 Field no_headers();
 Field pem();                 // record {private_key, public_key}
+Field queue();               // the log plugins' batching queue settings
 
 /// Looks a typedef up by name, as plugin schemas written in Lua do; nullopt when unknown
 /// (Kong: "schema typedef error: definition X does not exist").

@@ -129,11 +129,16 @@ std::vector<std::string> enabled_plugin_names(const Api& api) {
   return out;
 }
 
+// A plugin's or a vault kind's specialisation of its entity, or nullptr.
+const Schema* subschema_of(const Api& api, const char* entity, const std::string& name) {
+  const Schema* parent = api.registry().get(entity);
+  if (!parent) return nullptr;
+  auto it = parent->subschemas.find(name);
+  return it == parent->subschemas.end() ? nullptr : it->second.get();
+}
+
 const Schema* plugin_subschema(const Api& api, const std::string& name) {
-  const Schema* plugins = api.registry().get("plugins");
-  if (!plugins) return nullptr;
-  auto it = plugins->subschemas.find(name);
-  return it == plugins->subschemas.end() ? nullptr : it->second.get();
+  return subschema_of(api, "plugins", name);
 }
 
 // Kong's validate_schema: defaults filled as for an insert, then the full validation.
@@ -251,6 +256,14 @@ void add_info_routes(Api& api) {
   api.route("/schemas/plugins/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {
     const Schema* sub = plugin_subschema(a, call.params[0]);
     if (!sub) return message_response(404, "No plugin named '" + call.params[0] + "'");
+    return json_response(200, schema::schema_to_value(*sub));
+  };
+  api.route("/schemas/vaults/validate", nullptr).methods["POST"] = [](Api& a, Call& call) {
+    return validate_entity(a, call, "vaults");
+  };
+  api.route("/schemas/vaults/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {
+    const Schema* sub = subschema_of(a, "vaults", call.params[0]);
+    if (!sub) return message_response(404, "No vault named '" + call.params[0] + "'");
     return json_response(200, schema::schema_to_value(*sub));
   };
   api.route("/plugins/schema/:name", nullptr).methods["GET"] = [](Api& a, Call& call) -> Response {

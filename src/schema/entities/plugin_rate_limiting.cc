@@ -1,9 +1,7 @@
-// rate-limiting plugin; behaviour from Kong's kong/plugins/rate-limiting/schema.lua and the
-// shared redis record of kong/tools/redis/schema.lua.
-#include <array>
-#include <cstdio>
-
+// rate-limiting plugin; behaviour from Kong's kong/plugins/rate-limiting/schema.lua (its redis
+// record is kong/tools/redis/schema.lua, in shared_fields.cc).
 #include "schema/entities/entities.h"
+#include "schema/entities/shared_fields.h"
 
 #include "kongdb/schema/typedefs.h"
 
@@ -12,58 +10,11 @@ namespace {
 
 constexpr double sync_rate_realtime = -1;
 
-// kong.tools.redis.schema config_schema: the connection settings shared by redis-backed plugins.
-Field redis_config_schema() {
-  Field f = Field::record({
-      {"host", typedefs::host()},
-      {"port", typedefs::port().def(6379)},
-      {"timeout", typedefs::timeout().def(2000)},
-      {"username", Field::string().referenceable().description(
-                       "Username to use for Redis connections. If undefined, ACL authentication "
-                       "won't be performed. This requires Redis v6.0.0+. To be compatible with "
-                       "Redis v5.x.y, you can set it to `default`.")},
-      {"password", Field::string().encrypted().referenceable().len_min(0).description(
-                       "Password to use for Redis connections. If undefined, no AUTH commands are "
-                       "sent to Redis.")},
-      {"database", Field::integer().def(0).description(
-                       "Database to use for the Redis connection when using the `redis` "
-                       "strategy")},
-      {"ssl", Field::boolean().required(false).def(false).description(
-                  "If set to true, uses SSL to connect to Redis.")},
-      {"ssl_verify", Field::boolean().required(false).def(false).description(
-                         "If set to true, verifies the validity of the server SSL certificate. If "
-                         "setting this parameter, also configure `lua_ssl_trusted_certificate` in "
-                         "`kong.conf` to specify the CA (or server) certificate used by your Redis "
-                         "server. You may also need to configure `lua_ssl_verify_depth` "
-                         "accordingly.")},
-      {"server_name", typedefs::sni().required(false)},
-  });
-  f.description("Redis configuration");
-  return f;
-}
-
-std::string format_limit(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
-}
-
 // Limits must not shrink as the period grows; sync_rate only makes sense with redis.
 bool validate_periods_order(const Value& config, std::string& err) {
-  static constexpr std::array<const char*, 6> ordered_periods = {"second", "minute", "hour",
-                                                                 "day",    "month",  "year"};
-  for (size_t i = 0; i < ordered_periods.size(); ++i) {
-    const Value* v1 = config.find(ordered_periods[i]);
-    if (!v1 || !v1->is_number()) continue;
-    for (size_t j = i + 1; j < ordered_periods.size(); ++j) {
-      const Value* v2 = config.find(ordered_periods[j]);
-      if (v2 && v2->is_number() && v2->as_number() < v1->as_number()) {
-        err = std::string("The limit for ") + ordered_periods[j] + "(" +
-              format_limit(v2->as_number()) + ") cannot be lower than the limit for " +
-              ordered_periods[i] + "(" + format_limit(v1->as_number()) + ")";
-        return false;
-      }
-    }
+  if (auto order = periods_order_error(config, "The limit for")) {
+    err = *order;
+    return false;
   }
 
   const Value* policy = config.find("policy");
@@ -81,23 +32,6 @@ bool validate_periods_order(const Value& config, std::string& err) {
     return false;
   }
   return true;
-}
-
-// Pre-3.6 flat `redis_*` settings, accepted and moved under config.redis.
-ShorthandField redis_shorthand(const std::string& sub, Field type) {
-  ShorthandField sh;
-  sh.name = "redis_" + sub;
-  sh.field = std::move(type);
-  sh.func = [sub](const Value& value) {
-    return Value::object({{"redis", Value::object({{sub, value}})}});
-  };
-  sh.deprecation = ShorthandField::Deprecation{
-      "rate-limiting: config.redis_" + sub + " is deprecated, please use config.redis." + sub +
-          " instead",
-      "4.0",
-      {{"redis", sub}},
-  };
-  return sh;
 }
 
 }  // namespace
@@ -139,7 +73,7 @@ Schema rate_limiting_plugin() {
                              "`true`, requests will be proxied anyway, effectively disabling the "
                              "rate-limiting function until the data store is working again. If "
                              "`false`, then the clients will see `500` errors.")},
-      {"redis", redis_config_schema()},
+      {"redis", redis_config()},
       {"hide_client_headers", Field::boolean().required().def(false).description(
                                   "Optionally hide informative response headers.")},
       {"error_code", Field::number().def(429).gt(0).description(
@@ -151,17 +85,7 @@ Schema rate_limiting_plugin() {
                         "How often to sync counter data to the central data store. A value of -1 "
                         "results in synchronous behavior.")},
   };
-  config.shorthand_fields = {
-      redis_shorthand("host", Field::string()),
-      redis_shorthand("port", Field::integer()),
-      redis_shorthand("password", Field::string().len_min(0)),
-      redis_shorthand("username", Field::string()),
-      redis_shorthand("ssl", Field::boolean()),
-      redis_shorthand("ssl_verify", Field::boolean()),
-      redis_shorthand("server_name", Field::string()),
-      redis_shorthand("timeout", Field::integer()),
-      redis_shorthand("database", Field::integer()),
-  };
+  config.shorthand_fields = redis_shorthands("rate-limiting");
 
   Schema s;
   s.name = "rate-limiting";

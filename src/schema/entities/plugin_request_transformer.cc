@@ -5,6 +5,7 @@
 #include <set>
 
 #include "schema/entities/entities.h"
+#include "schema/entities/shared_fields.h"
 
 #include "kongdb/schema/typedefs.h"
 
@@ -338,27 +339,13 @@ bool check_for_value(const Value& entry, std::string& err) {
   return true;
 }
 
-bool validate_headers(const Value& entry, std::string& err, bool validate_value) {
-  auto pair = split_pair(entry.as_string());
-  std::string name = pair ? pair->first : std::string();
-  if (!valid_header_name(name)) {
-    err = "'" + (pair ? name : std::string("nil")) + "' is not a valid header";
-    return false;
-  }
-  if (validate_value && !valid_header_name(pair->second)) {
-    err = "'" + pair->second + "' is not a valid header";
-    return false;
-  }
-  return true;
-}
-
 Field strings_array() {
   return Field::array(Field::string()).def(Value::array()).required();
 }
 
 Field headers_array() {
   return Field::array(Field::string().custom_validator(
-                          [](const Value& v, std::string& e) { return validate_headers(v, e, false); }))
+                          [](const Value& v, std::string& e) { return validate_header_pair(v, e, false); }))
       .def(Value::array())
       .required();
 }
@@ -379,7 +366,7 @@ Field colon_strings_array() {
 
 Field colon_header_value_array() {
   return Field::array(Field::string().match("^[^:]+:.*$").custom_validator(
-                          [](const Value& v, std::string& e) { return validate_headers(v, e, false); }))
+                          [](const Value& v, std::string& e) { return validate_header_pair(v, e, false); }))
       .def(Value::array())
       .required();
 }
@@ -394,7 +381,7 @@ Fields colon_strings_array_record_fields() {
 
 Field colon_headers_array() {
   return Field::array(Field::string().match("^[^:]+:.*$").custom_validator(
-                          [](const Value& v, std::string& e) { return validate_headers(v, e, true); }))
+                          [](const Value& v, std::string& e) { return validate_header_pair(v, e, true); }))
       .def(Value::array())
       .required();
 }
@@ -414,6 +401,20 @@ Field colon_strings_array_record_plus_uri() {
 }
 
 }  // namespace
+
+bool validate_header_pair(const Value& entry, std::string& err, bool validate_value) {
+  auto pair = split_pair(entry.as_string());
+  std::string name = pair ? pair->first : std::string();
+  if (!valid_header_name(name)) {
+    err = "'" + (pair ? name : std::string("nil")) + "' is not a valid header";
+    return false;
+  }
+  if (validate_value && !valid_header_name(pair->second)) {
+    err = "'" + pair->second + "' is not a valid header";
+    return false;
+  }
+  return true;
+}
 
 Schema request_transformer_plugin() {
   Schema s;

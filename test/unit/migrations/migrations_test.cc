@@ -29,14 +29,24 @@ TEST(MigrationsCatalogue, CoreBaseIntroducesCoreEntitiesInRegistrationOrder) {
   Catalogue cat = catalogue(registry());
   ASSERT_FALSE(cat.empty());
   EXPECT_EQ(cat[0].name, "core");
-  ASSERT_EQ(cat[0].migrations.size(), 1u);
+  ASSERT_EQ(cat[0].migrations.size(), 3u);
   EXPECT_EQ(cat[0].migrations[0].name, "000_base");
+  const std::set<std::string> later = {"keyauth_credentials", "vaults", "key_sets", "keys"};
   std::vector<std::string> expected;
   for (const schema::Schema* s : registry().all()) {
-    if (s->name != "keyauth_credentials") expected.push_back(s->name);
+    if (!later.count(s->name)) expected.push_back(s->name);
   }
   EXPECT_EQ(cat[0].migrations[0].entities, expected);
   EXPECT_EQ(expected.front(), "workspaces");  // parents first: the table order is creatable
+}
+
+TEST(MigrationsCatalogue, EntitiesKongAddedLaterHaveKongsLaterCoreMigrations) {
+  Catalogue cat = catalogue(registry());
+  ASSERT_EQ(cat[0].migrations.size(), 3u);
+  EXPECT_EQ(cat[0].migrations[1].name, "016_280_to_300");
+  EXPECT_EQ(cat[0].migrations[1].entities, std::vector<std::string>{"vaults"});
+  EXPECT_EQ(cat[0].migrations[2].name, "017_300_to_310");
+  EXPECT_EQ(cat[0].migrations[2].entities, (std::vector<std::string>{"key_sets", "keys"}));
 }
 
 TEST(MigrationsCatalogue, KeyAuthHasItsOwnSubsystem) {
@@ -195,10 +205,12 @@ TEST_F(MigrationsRunner, BootstrapRunsEverything) {
             "Bootstrapping database...\n"
             "migrating core on database 'test'...\n"
             "core migrated up to: 000_base (executed)\n"
+            "core migrated up to: 016_280_to_300 (executed)\n"
+            "core migrated up to: 017_300_to_310 (executed)\n"
             "migrating key-auth on database 'test'...\n"
             "key-auth migrated up to: 000_base_key_auth (executed)\n"
-            "2 migrations processed\n"
-            "2 executed\n"
+            "4 migrations processed\n"
+            "4 executed\n"
             "Database is up-to-date\n");
 
   auto st = runner.state();
@@ -255,7 +267,7 @@ TEST_F(MigrationsRunner, ListAfterBootstrap) {
   auto list = runner.list();
   ASSERT_TRUE(list) << list.error();
   EXPECT_EQ(list->exit_code, 0);
-  EXPECT_EQ(list->text, "Executed migrations:\n    core: 000_base\nkey-auth: 000_base_key_auth\n");
+  EXPECT_EQ(list->text, "Executed migrations:\n    core: 000_base, 016_280_to_300, 017_300_to_310\nkey-auth: 000_base_key_auth\n");
 }
 
 TEST_F(MigrationsRunner, UpLeavesTeardownsPendingUntilFinish) {
@@ -307,7 +319,8 @@ TEST_F(MigrationsRunner, UpLeavesTeardownsPendingUntilFinish) {
   st = runner.state();
   ASSERT_TRUE(st);
   EXPECT_TRUE(st->pending.empty());
-  EXPECT_EQ(st->executed[0].migrations, (std::vector<std::string>{"000_base", "001_upgrade"}));
+  EXPECT_EQ(st->executed[0].migrations,
+            (std::vector<std::string>{"000_base", "016_280_to_300", "017_300_to_310", "001_upgrade"}));
 }
 
 TEST_F(MigrationsRunner, NewPluginSubsystemNeedsUp) {
