@@ -79,11 +79,12 @@ Result<ParsedOptions> parse_options(const schema::Schema& schema, const Value& r
 
   const Value* tags = raw.find("tags");
   const Value* cond = raw.find("tags_cond");
-  if (tags && !tags->is_null()) {
+  // Present means not nil: ngx.null (from Lua) is a value here, as in Kong, and no table.
+  if (tags) {
     if (!schema.field("tags")) {
       errs.set("tags", Value("cannot be used with '" + schema.name + "'"));
     } else if (!tags->is_array()) {
-      errs.set("tags", Value(cond && !cond->is_null() ? "must be a table" : "invalid filter syntax"));
+      errs.set("tags", Value(cond ? "must be a table" : "invalid filter syntax"));
     } else if (tags->as_array().size() > 5) {
       errs.set("tags", Value("cannot query more than 5 tags"));
     } else {

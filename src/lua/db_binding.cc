@@ -1,5 +1,6 @@
 #include "kongdb/lua/db_binding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <new>
@@ -8,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "kongdb/dao/tags.h"
 #include "kongdb/lua/runtime.h"
 #include "kongdb/schema/schema_json.h"
+#include "lua/entity_values.h"
 
 namespace kongdb::lua {
 namespace {
@@ -22,6 +25,9 @@ char kDbCacheKey;
 constexpr const char* kIteratorMt = "kongdb.row_iterator";
 
 // --- arguments ---
+
+// Entity input: a table with holes is no array (Kong's is_sequence), so a schema refuses it.
+const ToValueOptions kEntityInput{.holes_make_objects = true};
 
 dao::DAO& upvalue_dao(lua_State* L) {
   return *static_cast<dao::DAO*>(lua_touserdata(L, lua_upvalueindex(1)));
@@ -36,7 +42,7 @@ std::string upvalue_field(lua_State* L) {
 // A table argument as a Value; `must_be` is Kong's message for a non-table.
 Value table_arg(lua_State* L, int idx, const char* must_be) {
   if (!lua_istable(L, idx)) throw LuaError(must_be);
-  auto v = to_value(L, idx);
+  auto v = to_value(L, idx, kEntityInput);
   if (!v) throw LuaError(std::string(must_be, std::string_view(must_be).find(' ')) + ": " + v.error());
   return std::move(*v);
 }
@@ -96,26 +102,26 @@ Value unique_arg(lua_State* L, int idx, const dao::DAO& dao, const std::string& 
       break;
   }
   if (expected) throw LuaError(name + " must be a " + expected);
-  auto v = to_value(L, idx);
+  auto v = to_value(L, idx, kEntityInput);
   if (!v) throw LuaError(name + ": " + v.error());
   return std::move(*v);
 }
 
 // --- results ---
 
-int push_entity_result(lua_State* L, const Result<Value>& r) {
+int push_entity_result(lua_State* L, const Result<Value>& r, const schema::Schema& schema) {
   if (!r) return push_error_triple(L, r.error());
-  push_value(L, *r);
+  push_entity(L, *r, schema);
   return 1;
 }
 
-int push_optional_result(lua_State* L, const Result<std::optional<Value>>& r) {
+int push_optional_result(lua_State* L, const Result<std::optional<Value>>& r, const schema::Schema& schema) {
   if (!r) return push_error_triple(L, r.error());
   if (!*r) {
     lua_pushnil(L);
     return 1;
   }
-  push_value(L, **r);
+  push_entity(L, **r, schema);
   return 1;
 }
 
@@ -126,12 +132,12 @@ int push_bool_result(lua_State* L, const Result<bool>& r) {
 }
 
 // rows (a sequence with array_mt), nil, nil, offset
-int push_page_result(lua_State* L, const Result<dao::Page>& r) {
+int push_page_result(lua_State* L, const Result<dao::Page>& r, const schema::Schema& schema) {
   if (!r) return push_error_triple(L, r.error());
   lua_createtable(L, static_cast<int>(r->rows.size()), 0);
   int i = 0;
   for (const Value& row : r->rows) {
-    push_value(L, row);
+    push_entity(L, row, schema);
     lua_rawseti(L, -2, ++i);
   }
   push_array_mt(L);
@@ -149,6 +155,7 @@ int push_page_result(lua_State* L, const Result<dao::Page>& r) {
 // does) so argument errors come back from each() itself rather than from the first step.
 struct LuaRowIterator {
   dao::RowIterator rows;
+  const schema::Schema* schema;
   std::optional<Result<std::optional<Value>>> first;
   int first_page = 0;
   bool failed = false;
@@ -185,16 +192,16 @@ int iterator_step(lua_State* L) {
     it->failed = true;  // exhausted: further calls return nothing
     return 0;
   }
-  push_value(L, **next);
+  push_entity(L, **next, *it->schema);
   lua_pushnil(L);
   lua_pushinteger(L, page);
   return 3;
 }
 
 // Pushes the iterator function, or Kong's error triple for invalid arguments.
-int push_iterator(lua_State* L, dao::RowIterator rows) {
+int push_iterator(lua_State* L, dao::RowIterator rows, const schema::Schema& schema) {
   void* mem = lua_newuserdata(L, sizeof(LuaRowIterator));
-  auto* it = new (mem) LuaRowIterator{std::move(rows), std::nullopt, 0, false};
+  auto* it = new (mem) LuaRowIterator{std::move(rows), &schema, std::nullopt, 0, false};
   luaL_getmetatable(L, kIteratorMt);
   lua_setmetatable(L, -2);
   it->first = it->rows.next();
@@ -218,7 +225,7 @@ int dao_select(lua_State* L) {
   auto& dao = upvalue_dao(L);
   Value pk = table_arg(L, 2, "primary_key must be a table");
   Value options = options_arg(L, 3);
-  return push_optional_result(L, dao.select(pk, options));
+  return push_optional_result(L, dao.select(pk, options), dao.schema());
 }
 
 int dao_page(lua_State* L) {
@@ -226,28 +233,28 @@ int dao_page(lua_State* L) {
   auto size = size_arg(L, 2);
   auto offset = offset_arg(L, 3);
   Value options = options_arg(L, 4);
-  return push_page_result(L, dao.page(size, std::move(offset), options));
+  return push_page_result(L, dao.page(size, std::move(offset), options), dao.schema());
 }
 
 int dao_each(lua_State* L) {
   auto& dao = upvalue_dao(L);
   auto size = size_arg(L, 2);
   Value options = options_arg(L, 3);
-  return push_iterator(L, dao.each(size, options));
+  return push_iterator(L, dao.each(size, options), dao.schema());
 }
 
 int dao_each_for_export(lua_State* L) {
   auto& dao = upvalue_dao(L);
   auto size = size_arg(L, 2);
   Value options = options_arg(L, 3);
-  return push_iterator(L, dao.each_for_export(size, options));
+  return push_iterator(L, dao.each_for_export(size, options), dao.schema());
 }
 
 int dao_insert(lua_State* L) {
   auto& dao = upvalue_dao(L);
   Value entity = table_arg(L, 2, "entity must be a table");
   Value options = options_arg(L, 3);
-  return push_entity_result(L, dao.insert(entity, options));
+  return push_entity_result(L, dao.insert(entity, options), dao.schema());
 }
 
 int dao_update(lua_State* L) {
@@ -255,7 +262,7 @@ int dao_update(lua_State* L) {
   Value pk = table_arg(L, 2, "primary_key must be a table");
   Value entity = table_arg(L, 3, "entity must be a table");
   Value options = options_arg(L, 4);
-  return push_entity_result(L, dao.update(pk, entity, options));
+  return push_entity_result(L, dao.update(pk, entity, options), dao.schema());
 }
 
 int dao_upsert(lua_State* L) {
@@ -263,7 +270,7 @@ int dao_upsert(lua_State* L) {
   Value pk = table_arg(L, 2, "primary_key must be a table");
   Value entity = table_arg(L, 3, "entity must be a table");
   Value options = options_arg(L, 4);
-  return push_entity_result(L, dao.upsert(pk, entity, options));
+  return push_entity_result(L, dao.upsert(pk, entity, options), dao.schema());
 }
 
 int dao_delete(lua_State* L) {
@@ -286,7 +293,7 @@ int dao_select_by(lua_State* L) {
   std::string field = upvalue_field(L);
   Value value = unique_arg(L, 2, dao, field);
   Value options = options_arg(L, 3);
-  return push_optional_result(L, dao.select_by(field, value, options));
+  return push_optional_result(L, dao.select_by(field, value, options), dao.schema());
 }
 
 int dao_update_by(lua_State* L) {
@@ -295,7 +302,7 @@ int dao_update_by(lua_State* L) {
   Value value = unique_arg(L, 2, dao, field);
   Value entity = table_arg(L, 3, "entity must be a table");
   Value options = options_arg(L, 4);
-  return push_entity_result(L, dao.update_by(field, value, entity, options));
+  return push_entity_result(L, dao.update_by(field, value, entity, options), dao.schema());
 }
 
 int dao_upsert_by(lua_State* L) {
@@ -304,7 +311,7 @@ int dao_upsert_by(lua_State* L) {
   Value value = unique_arg(L, 2, dao, field);
   Value entity = table_arg(L, 3, "entity must be a table");
   Value options = options_arg(L, 4);
-  return push_entity_result(L, dao.upsert_by(field, value, entity, options));
+  return push_entity_result(L, dao.upsert_by(field, value, entity, options), dao.schema());
 }
 
 int dao_delete_by(lua_State* L) {
@@ -330,7 +337,51 @@ int dao_page_for(lua_State* L) {
   auto size = size_arg(L, 3);
   auto offset = offset_arg(L, 4);
   Value options = options_arg(L, 5);
-  return push_page_result(L, dao.page_for(field, fk, size, std::move(offset), options));
+  return push_page_result(L, dao.page_for(field, fk, size, std::move(offset), options), dao.schema());
+}
+
+// snis:list_for_certificate(pk, options): the certificate's SNI names, sorted, as a JSON array.
+int snis_list_for_certificate(lua_State* L) {
+  auto& dao = upvalue_dao(L);
+  Value fk = table_arg(L, 2, "foreign_key must be a table");
+  check_single_foreign_pk(dao, "certificate");
+  Value options = options_arg(L, 3);
+  dao::RowIterator rows = dao.each_for("certificate", fk, std::nullopt, options);
+  std::vector<std::string> names;
+  for (;;) {
+    auto row = rows.next();
+    if (!row) return push_error_triple(L, row.error());
+    if (!*row) break;
+    if (const Value* name = (*row)->find("name"); name && name->is_string()) names.push_back(name->as_string());
+  }
+  std::sort(names.begin(), names.end());
+  lua_createtable(L, static_cast<int>(names.size()), 0);
+  for (size_t i = 0; i < names.size(); ++i) {
+    lua_pushlstring(L, names[i].data(), names[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
+  push_array_mt(L);
+  lua_setmetatable(L, -2);
+  return 1;
+}
+
+// tags:page_by_tag(tag, size, offset, options): the entities carrying `tag`; a tag the schema
+// refuses is Kong's invalid-unique error.
+int tags_page_by_tag(lua_State* L) {
+  auto& tags = static_cast<dao::TagsDAO&>(upvalue_dao(L));
+  const schema::Field* tag_field = tags.schema().field("tag");
+  auto tag = to_value(L, 2, kEntityInput);
+  if (!tag) throw LuaError("tag: " + tag.error());
+  std::optional<Value> refused;
+  if (tag_field) refused = tags.schema().validate_field(*tag_field, *tag);
+  if (refused || !tag->is_string()) {
+    std::string why = !refused ? "expected a string" : refused->is_string() ? refused->as_string() : refused->to_lua_string();
+    return push_error_triple(L, errors::invalid_unique("tag", std::move(why)));
+  }
+  auto size = size_arg(L, 3);
+  auto offset = offset_arg(L, 4);
+  Value options = options_arg(L, 5);
+  return push_page_result(L, tags.page_by_tag(tag->as_string(), size, std::move(offset), options), tags.schema());
 }
 
 int dao_each_for(lua_State* L) {
@@ -340,7 +391,7 @@ int dao_each_for(lua_State* L) {
   check_single_foreign_pk(dao, field);
   auto size = size_arg(L, 3);
   Value options = options_arg(L, 4);
-  return push_iterator(L, dao.each_for(field, fk, size, options));
+  return push_iterator(L, dao.each_for(field, fk, size, options), dao.schema());
 }
 
 // cache_key(key, a2, a3, a4, a5, ws_id): a string key takes the parts as given; a table is
@@ -380,7 +431,7 @@ int dao_select_by_cache_key(lua_State* L) {
     key = table_arg(L, 2, "key must be a string or an entity table");
   }
   Value options = options_arg(L, 3);
-  return push_optional_result(L, dao.select_by_cache_key(key, options));
+  return push_optional_result(L, dao.select_by_cache_key(key, options), dao.schema());
 }
 
 // --- building the tables ---
@@ -415,6 +466,17 @@ void push_dao_table(lua_State* L, dao::DAO& dao) {
   set_method(L, dao, "truncate", &guarded<dao_truncate>);
   set_method(L, dao, "cache_key", &guarded<dao_cache_key>);
   set_method(L, dao, "select_by_cache_key", &guarded<dao_select_by_cache_key>);
+  // Kong's DAO default paging: every DAO carries it, and page/each take their sizes from it.
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, dao::kDefaultPageSize);
+  lua_setfield(L, -2, "page_size");
+  lua_pushinteger(L, dao::kMaxPageSize);
+  lua_setfield(L, -2, "max_page_size");
+  lua_setfield(L, -2, "pagination");
+  if (dao.schema().name == "snis" && dao.schema().field("certificate")) {
+    set_method(L, dao, "list_for_certificate", &guarded<snis_list_for_certificate>);
+  }
+  if (dynamic_cast<dao::TagsDAO*>(&dao)) set_method(L, dao, "page_by_tag", &guarded<tags_page_by_tag>);
   for (const auto& [name, field] : dao.schema().fields) {
     if (dao.is_unique_field(name)) {
       set_field_method(L, dao, "select_by_" + name, name, &guarded<dao_select_by>);
@@ -487,9 +549,11 @@ void ensure_metatables(lua_State* L) {
 
 }  // namespace
 
+lua_CFunction dao_cache_key_function() { return &guarded<dao_cache_key>; }
+
 void push_error_table(lua_State* L, const Error& error) {
   ensure_metatables(L);
-  push_value(L, error.to_value(/*with_strategy=*/true));
+  push_error_tree(L, error.to_value(/*with_strategy=*/true));
   lua_pushlightuserdata(L, &kErrorMtKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_setmetatable(L, -2);

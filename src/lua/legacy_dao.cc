@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kongdb/lua/runtime.h"
+#include "lua/entity_values.h"
 
 namespace kongdb::lua {
 namespace {
@@ -40,7 +41,7 @@ void check_not_empty(const Value& tbl, int arg_n, const char* method) {
 }
 
 Value table_value(lua_State* L, int idx, const char* method) {
-  auto v = to_value(L, idx);
+  auto v = to_value(L, idx, {.holes_make_objects = true});
   if (!v) throw LuaError(std::string(method) + ": " + v.error());
   if (v->is_array() && v->as_array().empty()) return Value(Object{});
   if (!v->is_object()) throw LuaError(std::string(method) + ": expected a table with named fields");
@@ -58,6 +59,18 @@ const schema::Field* flat_foreign(const schema::Schema& s, std::string_view key,
 }
 
 // 0.14 input -> the modern entity: `x_id = V` becomes `x = {id = V}`. `api_id` is refused.
+// The Lua type a scalar field wants, when `value` (not null) has another.
+std::optional<std::string> legacy_type_mismatch(const schema::Field* f, const Value& value) {
+  if (!f || value.is_null()) return std::nullopt;
+  switch (f->type()) {
+    case FieldType::String: return value.is_string() ? std::nullopt : std::optional<std::string>("string");
+    case FieldType::Number:
+    case FieldType::Integer: return value.is_number() ? std::nullopt : std::optional<std::string>("number");
+    case FieldType::Boolean: return value.is_boolean() ? std::nullopt : std::optional<std::string>("boolean");
+    default: return std::nullopt;
+  }
+}
+
 Value to_modern(const schema::Schema& s, const Value& tbl, Object& errors) {
   Object out;
   for (const auto& [key, value] : tbl.as_object()) {
@@ -66,6 +79,9 @@ Value to_modern(const schema::Schema& s, const Value& tbl, Object& errors) {
       out.set(base, value.is_null() ? Value() : Value::object({{"id", value}}));
     } else if (key == "api_id" && s.field("api_id") == nullptr) {
       errors.set("api_id", "apis are not supported (removed in Kong 1.0): use service_id or route_id");
+    } else if (auto expected = legacy_type_mismatch(s.field(key), value)) {
+      // That era's validator checked a scalar's Lua type first: "name is not a string".
+      errors.set(key, key + " is not a " + *expected);  // and left out of the entity
     } else {
       out.set(key, value);
     }
@@ -149,6 +165,8 @@ LegacyError legacy_error(const schema::Schema& s, const Error& e) {
       if (e.fields.is_object()) {
         const Value flat = flatten_error_fields(s, e.fields);
         for (const auto& [key, value] : flat.as_object()) {
+          // A composite key's unset parts (a global plugin's route_id) are no duplicate value.
+          if (value.is_null()) continue;
           tbl.set(key, "already exists with value '" + (value.is_table() ? printable(value)
                                                                         : value.to_lua_string()) + "'");
         }
@@ -226,6 +244,22 @@ int push_schema_failure(lua_State* L, dao::DAO& dao, Object errors) {
   return push_failure(L, dao, errors::schema_violation(Value(std::move(errors))));
 }
 
+// A write refused before it reached the DAO (a scalar of the wrong Lua type): that era's
+// validator still reported everything else wrong with the entity, so the schema's other errors
+// (on the rest of the entity, defaults applied) are added to these.
+int push_write_refusal(lua_State* L, dao::DAO& dao, const Value& entity, Object errors, bool insert) {
+  const schema::Context context = insert ? schema::Context::Insert : schema::Context::Update;
+  if (auto processed = dao.schema().process_auto_fields(entity, context)) {
+    auto tree = insert ? dao.schema().validate_insert(processed->data) : dao.schema().validate_update(processed->data);
+    if (tree && tree->is_object()) {
+      for (const auto& [key, value] : tree->as_object()) {
+        if (!errors.contains(key)) errors.set(key, value);
+      }
+    }
+  }
+  return push_schema_failure(L, dao, std::move(errors));
+}
+
 int push_row(lua_State* L, dao::DAO& dao, const Value& entity) {
   push_value(L, to_legacy(dao.schema(), entity));
   return 1;
@@ -295,7 +329,7 @@ int legacy_insert(lua_State* L) {
   if (!lua_isnoneornil(L, 3)) check_table_arg(L, 3, 2, "insert");
   Object errors;
   Value entity = to_modern(dao.schema(), table_value(L, 2, "insert"), errors);
-  if (!errors.empty()) return push_schema_failure(L, dao, std::move(errors));
+  if (!errors.empty()) return push_write_refusal(L, dao, entity, std::move(errors), true);
   auto r = dao.insert(entity, modern_options(dao, L, 3, true));
   if (!r) return push_failure(L, dao, r.error());
   return push_row(L, dao, *r);
@@ -425,7 +459,7 @@ int legacy_update(lua_State* L) {
   }
   Object errors;
   Value modern = to_modern(dao.schema(), tbl, errors);
-  if (!errors.empty()) return push_schema_failure(L, dao, std::move(errors));
+  if (!errors.empty()) return push_write_refusal(L, dao, modern, std::move(errors), false);
   Value pk = primary_key_of(dao, modern);
   for (const std::string& name : dao.schema().primary_key) modern.as_object().erase(name);
   auto existing = dao.select(pk);
@@ -462,20 +496,6 @@ int legacy_truncate(lua_State* L) {
   return 1;
 }
 
-// "<table>:a1:a2:a3:a4:a5", absent parts empty.
-int legacy_cache_key(lua_State* L) {
-  auto& dao = upvalue_dao(L);
-  std::string key = dao.schema().table_name.value_or(dao.schema().name);
-  for (int i = 2; i <= 6; ++i) {
-    key += ':';
-    if (lua_isnoneornil(L, i)) continue;
-    if (!lua_isstring(L, i)) throw LuaError("cache key parts must be strings or numbers");
-    key += lua_tostring(L, i);
-  }
-  lua_pushlstring(L, key.data(), key.size());
-  return 1;
-}
-
 // The modern entity cache key (its cache_key fields, or its primary key).
 int legacy_entity_cache_key(lua_State* L) {
   auto& dao = upvalue_dao(L);
@@ -507,7 +527,7 @@ void push_legacy_table(lua_State* L, dao::DB& db, dao::DAO& dao) {
   set_method(L, db, dao, "update", &guarded<legacy_update>);
   set_method(L, db, dao, "delete", &guarded<legacy_delete>);
   set_method(L, db, dao, "truncate", &guarded<legacy_truncate>);
-  set_method(L, db, dao, "cache_key", &guarded<legacy_cache_key>);
+  set_method(L, db, dao, "cache_key", dao_cache_key_function());
   set_method(L, db, dao, "entity_cache_key", &guarded<legacy_entity_cache_key>);
 }
 

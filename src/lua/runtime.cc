@@ -354,6 +354,14 @@ class ToValue {
   // rule: more than 10 slots and fewer than half of them used).
   bool array(std::vector<std::pair<double, Value>>& numbered, double max_index, Value& out) {
     size_t n = static_cast<size_t>(max_index);
+    if (options_.holes_make_objects && n != numbered.size()) {
+      std::sort(numbered.begin(), numbered.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+      Object obj;
+      obj.reserve(numbered.size());
+      for (auto& [k, v] : numbered) obj.append(lua_number_string(k), std::move(v));
+      out = Value(std::move(obj));
+      return true;
+    }
     if (n > numbered.size() && n > 10 && n > numbered.size() * 2) {
       return fail("cannot convert an excessively sparse array (" + std::to_string(numbered.size()) +
                   " items, highest index " + lua_number_string(max_index) + ")");

@@ -11,6 +11,7 @@
 #include <string>
 #include <system_error>
 
+#include "fixtures/pem.h"
 #include "kongdb/core/error.h"
 #include "kongdb/core/json.h"
 #include "kongdb/dao/tags.h"
@@ -25,6 +26,8 @@ namespace kongdb {
 namespace kongdb::conformance {
 
 using dao::CrudEvent;
+using fixtures::kCert;
+using fixtures::kKey;
 using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;

@@ -140,6 +140,10 @@ struct ToValueOptions {
   /// Upper bound on the number of values converted (tables and scalars), against runaway
   /// memory use. Sparse arrays follow cjson: holes become null unless excessively sparse.
   size_t max_values = 10'000'000;
+  /// A table whose positive integer keys leave holes ({1, nil, 3}) becomes an object keyed by
+  /// the numbers' text, which a schema refuses as "expected an array" / "expected a set" (Kong's
+  /// is_sequence), instead of cjson's array with nulls in the holes. For entity input.
+  bool holes_make_objects = false;
 };
 
 /// The Lua value at `idx` as a Value; an unconvertible value gives a message naming where it
