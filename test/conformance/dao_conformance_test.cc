@@ -11,7 +11,6 @@
 #include <string>
 #include <system_error>
 
-#include "fixtures/pem.h"
 #include "kongdb/core/error.h"
 #include "kongdb/core/json.h"
 #include "kongdb/dao/tags.h"
@@ -26,8 +25,6 @@ namespace kongdb {
 namespace kongdb::conformance {
 
 using dao::CrudEvent;
-using fixtures::kCert;
-using fixtures::kKey;
 using ::testing::AssertionFailure;
 using ::testing::AssertionResult;
 using ::testing::AssertionSuccess;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "kongdb/lua/db_binding.h"
-#include "fixtures/pem.h"
+#include "conformance/test_certificate.h"
 #include "unit/lua/lua_db_fixture.h"
 
 namespace kongdb::lua::testing {
@@ -311,7 +311,7 @@ TEST_P(KongDb, TagsOptionMustBeATableWhenPresent) {
 }
 
 TEST_P(KongDb, SnisListForCertificateTagsPageByTagAndPaginationAsKong) {
-  run(std::string("CERT = [[") + fixtures::kCert + "]] KEY = [[" + fixtures::kKey + "]]");
+  run(std::string("CERT = [[") + conformance::kCert + "]] KEY = [[" + conformance::kKey + "]]");
   run(R"lua(
     local cjson = require "cjson"
     assert(kong.db.services.pagination.page_size == 1000 and kong.db.services.pagination.max_page_size == 50000)
