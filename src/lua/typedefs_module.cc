@@ -106,7 +106,7 @@ std::string constants_module() {
          "  BUNDLED_PLUGINS = { " + bundled + "},\n"
          "  DAO_MAX_TTL = 100000000,\n"
          "  CORE_ENTITIES = { \"workspaces\", \"consumers\", \"certificates\", \"services\", \"routes\", "
-         "\"snis\", \"upstreams\", \"targets\", \"plugins\", \"tags\", \"ca_certificates\" },\n"
+         "\"snis\", \"upstreams\", \"targets\", \"plugins\", \"tags\", \"ca_certificates\", \"vaults\", \"key_sets\", \"keys\" },\n"
          "}\n";
 }
 
