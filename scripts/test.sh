@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test: install dependencies, build with AddressSanitizer + UBSan (warnings are errors),
-# run the unit, conformance (SQLite and a throw-away PostgreSQL 15) and integration tests, then
+# run the unit, conformance (SQLite and a throw-away PostgreSQL 15) and integration tests (Kong's
+# Go clients included: test/clients), then
 # fuzz the Admin API against its OpenAPI document, then run each fuzz target for a bounded time,
 # then the web GUI's unit and browser tests.
 set -euo pipefail

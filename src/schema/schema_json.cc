@@ -27,6 +27,22 @@ Value fields_to_value(const Fields& fields) {
   return Value(std::move(out));
 }
 
+// A shorthand keeps its type and, when deprecated, Kong's `deprecation` table: clients (go-kong's
+// ClearUnmatchingDeprecations, decK) read `replaced_with` to pair old and new fields.
+Value shorthand_to_value(const ShorthandField& s) {
+  Value field = field_to_value(s.field);
+  if (s.deprecation) {
+    Array replaced_with;
+    for (const auto& path : s.deprecation->replaced_with) {
+      replaced_with.push_back(Value::object({{"path", strings(path)}}));
+    }
+    field.as_object().set("deprecation", Value::object({{"message", s.deprecation->message},
+                                                        {"removal_in_version", s.deprecation->removal_in_version},
+                                                        {"replaced_with", Value(std::move(replaced_with))}}));
+  }
+  return Value::object({{s.name, std::move(field)}});
+}
+
 }  // namespace
 
 Value field_to_value(const Field& f) {
@@ -91,9 +107,7 @@ Value field_to_value(const Field& f) {
     }
     if (!f.fields_->shorthand_fields.empty()) {
       Array shorthands;
-      for (const auto& s : f.fields_->shorthand_fields) {
-        shorthands.push_back(Value::object({{s.name, field_to_value(s.field)}}));
-      }
+      for (const auto& s : f.fields_->shorthand_fields) shorthands.push_back(shorthand_to_value(s));
       o.set("shorthand_fields", Value(std::move(shorthands)));
     }
   }

@@ -148,6 +148,29 @@ TEST_F(Info, PluginSchemaHasAConfigRecord) {
   EXPECT_EQ(*legacy.find("type"), Value("record"));
 }
 
+// go-kong's ClearUnmatchingDeprecations and decK pair a deprecated shorthand with the field that
+// replaces it through `deprecation.replaced_with` in the served schema.
+TEST_F(Info, PluginSchemaShowsWhichFieldReplacesADeprecatedShorthand) {
+  Value b = body(call("GET", "/schemas/plugins/rate-limiting"));
+  const Value* config = nullptr;
+  for (const Value& f : b.find("fields")->as_array()) {
+    if (const Value* c = f.find("config")) config = c;
+  }
+  ASSERT_NE(config, nullptr);
+  const Value* redis_host = nullptr;
+  for (const Value& s : config->find("shorthand_fields")->as_array()) {
+    if (const Value* v = s.find("redis_host")) redis_host = v;
+  }
+  ASSERT_NE(redis_host, nullptr);
+  EXPECT_EQ(*redis_host->find("type"), Value("string"));
+  const Value* deprecation = redis_host->find("deprecation");
+  ASSERT_NE(deprecation, nullptr) << json::encode(*redis_host);
+  EXPECT_EQ(*deprecation->find("replaced_with"), *json::parse(R"([{"path":["redis","host"]}])"));
+  EXPECT_EQ(*deprecation->find("removal_in_version"), Value("4.0"));
+  EXPECT_EQ(*deprecation->find("message"),
+            Value("rate-limiting: config.redis_host is deprecated, please use config.redis.host instead"));
+}
+
 TEST_F(Info, ValidateEndpointsAnswerSuccessOrSchemaViolation) {
   Response ok = call("POST", "/schemas/services/validate", R"({"host":"example.com"})");
   EXPECT_EQ(ok.status, 200) << ok.body;
