@@ -14,11 +14,12 @@
 namespace kongdb::schema {
 namespace {
 
-// Entity.new: records always carry their full structure, so they are required.
+// Entity.new: records carry their full structure, so they are required unless the schema
+// says otherwise (acme's optional config.account_key).
 void make_records_required(Fields& fields) {
   for (auto& [name, f] : fields) {
     if (f.type() == FieldType::Record && f.fields_) {
-      f.required_ = true;
+      if (!f.required_) f.required_ = true;
       auto nested = std::make_shared<Schema>(*f.fields_);
       make_records_required(nested->fields);
       f.fields_ = std::move(nested);
