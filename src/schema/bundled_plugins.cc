@@ -9,6 +9,8 @@ namespace {
 const BundledPlugin* const kBundled[] = {
     &entities::key_auth_descriptor, &entities::basic_auth_descriptor,    &entities::acl_descriptor,
     &entities::rate_limiting_descriptor, &entities::cors_descriptor, &entities::request_transformer_descriptor,
+    &entities::hmac_auth_descriptor, &entities::jwt_descriptor, &entities::oauth2_descriptor,
+    &entities::session_descriptor, &entities::acme_descriptor,
 };
 
 }  // namespace

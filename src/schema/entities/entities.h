@@ -4,6 +4,10 @@
 #include "kongdb/schema/bundled_plugins.h"
 #include "kongdb/schema/schema.h"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace kongdb::schema::entities {
 
 // Core entities (kong/db/schema/entities/*.lua), in Kong's CORE_ENTITIES order.
@@ -27,9 +31,35 @@ Schema acl_plugin();
 Schema rate_limiting_plugin();
 Schema cors_plugin();
 Schema request_transformer_plugin();
+Schema hmac_auth_plugin();
+Schema jwt_plugin();
+Schema oauth2_plugin();
+Schema session_plugin();
+Schema acme_plugin();
 
 // Plugin-provided entities (the plugins' daos.lua).
 Schema keyauth_credentials();
+Schema acls();
+Schema basicauth_credentials();
+Schema hmacauth_credentials();
+Schema jwt_secrets();
+Schema oauth2_credentials();
+Schema oauth2_authorization_codes();
+Schema oauth2_tokens();
+Schema sessions();
+Schema acme_storage();
+
+// Records shared by several plugin schemas.
+/// kong.tools.redis.schema's config_schema (rate-limiting's `redis`, acme's storage_config.redis).
+Field redis_config_schema();
+
+// Credential hashing as the plugins store it, so kongdb and Kong verify each other's rows.
+/// basic-auth: lower-case hex SHA-1 of password .. consumer_id.
+std::string basic_auth_password_hash(std::string_view password, std::string_view consumer_id);
+/// oauth2 hash_secret: PBKDF2-HMAC-SHA512 in PHC form with a random 16-byte salt (nullopt when
+/// OpenSSL fails); the second form takes the salt, for checking a stored hash.
+std::optional<std::string> oauth2_hash_secret(std::string_view secret);
+std::optional<std::string> oauth2_hash_secret(std::string_view secret, std::string_view salt);
 
 // One descriptor per bundled plugin, listed once in src/schema/bundled_plugins.cc.
 extern const BundledPlugin key_auth_descriptor;
@@ -38,5 +68,10 @@ extern const BundledPlugin acl_descriptor;
 extern const BundledPlugin rate_limiting_descriptor;
 extern const BundledPlugin cors_descriptor;
 extern const BundledPlugin request_transformer_descriptor;
+extern const BundledPlugin hmac_auth_descriptor;
+extern const BundledPlugin jwt_descriptor;
+extern const BundledPlugin oauth2_descriptor;
+extern const BundledPlugin session_descriptor;
+extern const BundledPlugin acme_descriptor;
 
 }  // namespace kongdb::schema::entities

@@ -8,9 +8,6 @@
 #include "kongdb/schema/typedefs.h"
 
 namespace kongdb::schema::entities {
-namespace {
-
-constexpr double sync_rate_realtime = -1;
 
 // kong.tools.redis.schema config_schema: the connection settings shared by redis-backed plugins.
 Field redis_config_schema() {
@@ -41,6 +38,10 @@ Field redis_config_schema() {
   f.description("Redis configuration");
   return f;
 }
+
+namespace {
+
+constexpr double sync_rate_realtime = -1;
 
 std::string format_limit(double v) {
   char buf[64];
