@@ -279,5 +279,39 @@ TEST_F(Credentials, PluginConfigsGetKongsDefaultsAndChecks) {
   EXPECT_EQ(bad_hmac.status, 400) << bad_hmac.body;
 }
 
+TEST_F(Credentials, SessionPluginGetsOneRandomSecretPerProcessAndMapsItsOldSettings) {
+  Value a = create("/plugins", R"({"name":"session","config":{"cookie_lifetime":60,"cookie_samesite":"off"}})");
+  const std::string secret = str(*a.find("config"), "secret");
+  EXPECT_EQ(secret.size(), 44u);
+  EXPECT_EQ(secret.find_first_of("/+="), std::string::npos) << secret;
+  EXPECT_EQ(*a.find("config")->find("rolling_timeout"), Value(60));
+  EXPECT_EQ(str(*a.find("config"), "cookie_same_site"), "Lax");
+  create("/services", R"({"name":"s1","host":"example.com"})");
+  Value b = create("/services/s1/plugins", R"({"name":"session"})");
+  EXPECT_EQ(str(*b.find("config"), "secret"), secret);
+}
+
+TEST_F(Credentials, AcmePluginIsGlobalAndChecksItsStorage) {
+  Value acme = create("/plugins", R"({"name":"acme","config":{"account_email":"ops@example.com"}})");
+  EXPECT_TRUE(acme.find("config")->find("account_key")->is_null());
+  EXPECT_EQ(str(*acme.find("config"), "storage"), "shm");
+  create("/services", R"({"name":"s1","host":"example.com"})");
+  Response scoped = call("POST", "/services/s1/plugins", R"({"name":"acme","config":{"account_email":"ops@example.com"}})");
+  EXPECT_EQ(scoped.status, 400) << scoped.body;
+  Response tos = call("POST", "/schemas/plugins/validate",
+                      R"({"name":"acme","config":{"account_email":"a@b.c","api_uri":"https://acme-v02.api.letsencrypt.org"}})");
+  ASSERT_EQ(tos.status, 400) << tos.body;
+  EXPECT_EQ(*body(tos).find("fields"),
+            Value::object({{"config", Value::object({{"tos_accepted", "value must be true"}})},
+                           {"@entity", Value::array({"terms of service must be accepted, see "
+                                                     "https://letsencrypt.org/repository/"})}}));
+  Response redis = call("POST", "/schemas/plugins/validate",
+                        R"({"name":"acme","config":{"account_email":"a@b.c","storage":"redis"}})");
+  EXPECT_EQ(redis.status, 400) << redis.body;
+  Value storage = create("/acme_storage", "{}");
+  EXPECT_EQ(str(storage, "key").size(), 32u);
+  EXPECT_EQ(str(storage, "value").size(), 32u);
+}
+
 }  // namespace
 }  // namespace kongdb::admin::testing
