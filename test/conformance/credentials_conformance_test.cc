@@ -321,6 +321,22 @@ TEST_P(Credentials, DeletingAConsumerRemovesAllItsCredentialsAndKeepsOthers) {
   }
 }
 
+// A rename through the endpoint key to a value another row holds.
+TEST_P(Credentials, RenamingByEndpointKeyToATakenValueIsAUniqueViolation) {
+  insert_ok("sessions", Value::object({{"session_id", "s1"}}));
+  insert_ok("sessions", Value::object({{"session_id", "s2"}}));
+  auto renamed = dao("sessions").update_by("session_id", Value("s1"), Value::object({{"session_id", "s2"}}));
+  ASSERT_FALSE(renamed);
+  EXPECT_EQ(renamed.error().code, ErrorCode::UniqueViolation) << error_text(renamed.error());
+  insert_ok("basicauth_credentials", Value::object({{"consumer", ref(bob)}, {"username", "u1"}, {"password", "a"}}));
+  insert_ok("basicauth_credentials", Value::object({{"consumer", ref(bob)}, {"username", "u2"}, {"password", "b"}}));
+  auto taken = dao("basicauth_credentials").update_by("username", Value("u1"), Value::object({{"username", "u2"}}));
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::UniqueViolation) << error_text(taken.error());
+  auto kept = dao("sessions").select_by("session_id", Value("s1"));
+  ASSERT_TRUE(kept && *kept);
+}
+
 // --- session ---
 
 TEST_P(Credentials, SessionsAreUniqueBySessionIdAndExpireWithTheirTtl) {

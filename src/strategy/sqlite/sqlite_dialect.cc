@@ -214,9 +214,12 @@ Error unique_error(Db& db, const sql::Statements<Dialect>& sql, const StepError&
   // Candidates: unique fields the write sets, then the composite cache key.
   std::vector<const Dialect::FieldMap*> candidates;
   for (const auto& f : l.fields) {
-    if (!f.unique || &f == ctx.key_field) continue;
+    if (!f.unique) continue;
     const Value* v = row.find(f.name);
-    if (v && !v->is_null()) candidates.push_back(&f);
+    if (!v || v->is_null()) continue;
+    // The field the write is addressed by conflicts only when the write changes it (a rename).
+    if (&f == ctx.key_field && *v == ctx.key) continue;
+    candidates.push_back(&f);
   }
   if (l.cache_key && ctx.key_field != &l.cache_key_map) {
     if (const Value* ck = row.find("cache_key"); ck && ck->is_string()) candidates.push_back(&l.cache_key_map);
