@@ -1,6 +1,8 @@
 // GET /openapi.json: an OpenAPI 3 description of the route table, with one component schema per
 // entity generated from the same schema definitions the DAO validates with. Kong has no such
 // document; it is ours.
+#include <cmath>
+
 #include "admin/api/api_internal.h"
 
 namespace kongdb::admin::api {
@@ -31,6 +33,13 @@ Value record_schema(const schema::Fields& fields) {
   Value out = Value::object({{"type", "object"}, {"properties", Value(std::move(props))}});
   if (!required.as_array().empty()) out.as_object().set("required", std::move(required));
   return out;
+}
+
+// A whole bound as an integer (1000000, not 1e+06: YAML 1.1 readers of the document take an
+// exponent without a dot for a string).
+Value bound(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) return Value(static_cast<int64_t>(v));
+  return Value(v);
 }
 
 Value field_schema(const Field& f) {
@@ -71,8 +80,8 @@ Value field_schema(const Field& f) {
     r.set("enum", std::move(e));
   }
   if (f.between_) {
-    r.set("minimum", f.between_->first);
-    r.set("maximum", f.between_->second);
+    r.set("minimum", bound(f.between_->first));
+    r.set("maximum", bound(f.between_->second));
   }
   if (f.len_min_ && f.type() == FieldType::String) r.set("minLength", *f.len_min_);
   if (f.len_max_ && f.type() == FieldType::String) r.set("maxLength", *f.len_max_);
