@@ -154,11 +154,16 @@ class Session::Impl {
     auto conn = std::make_shared<Connection>(io_, std::move(options));
     std::erase_if(h->all, [](const std::weak_ptr<Connection>& c) { return c.expired(); });
     h->all.push_back(conn);
-    conn->open([this, h, conn](Result<void> r) {
+    conn->open([this, h, conn, opened_in = keyspace_](Result<void> r) {
       --h->opening;
       if (closing_) {
         conn->close(closed_error());
         return;
+      }
+      if (r && opened_in != keyspace_) {
+        // set_keyspace() ran while this one was opening: it would USE the old keyspace.
+        conn->close(Error{ErrorCode::ConnectionError, "the session keyspace changed while connecting"});
+        return open_connection(h);  // the waiters wait for this one
       }
       if (!r) {
         if (h->connections.empty()) mark_down(h, r.error().message);
@@ -301,7 +306,10 @@ class Session::Impl {
                    if (r.error().code == ErrorCode::ClientTimeout) ++metrics_.client_timeouts;
                    return call->done(tl::unexpected(r.error()));
                  }
-                 if (!r->error) return call->done(std::move(r));
+                 if (!r->error) {
+                   r->result.node = h->label;
+                   return call->done(std::move(r));
+                 }
                  Error e = *r->error;
                  e.node = h->label;
                  if (e.code == ErrorCode::Unprepared && !call->reprepared && !call->prepared.empty()) {
@@ -508,7 +516,9 @@ Result<QueryResult> wait_for(Session& session, std::chrono::milliseconds timeout
     return fail(ErrorCode::ClientTimeout, "no answer within " + std::to_string(timeout.count()) + " ms");
   }
   Result<QueryResult> r = future.get();
-  if (r && r->kind == ResultKind::SchemaChange) r->schema_in_agreement = bool(session.wait_for_schema_agreement());
+  if (r && r->kind == ResultKind::SchemaChange) {
+    r->schema_in_agreement = bool(session.wait_for_schema_agreement(r->node));
+  }
   return r;
 }
 
@@ -554,8 +564,14 @@ Result<Prepared> Session::prepare(std::string_view cql) {
   return it->second;
 }
 
-Result<void> Session::wait_for_schema_agreement() {
+Result<void> Session::wait_for_schema_agreement(std::string_view coordinator) {
   Impl* impl = impl_.get();
+  // The node that ran the DDL knows the new version first; another node may still report the
+  // old one for itself and its peers alike, which would look like agreement.
+  Impl::Host* preferred = nullptr;
+  for (auto& h : impl->hosts_) {
+    if (h->label == coordinator) preferred = h.get();
+  }
   const auto deadline = Clock::now() + impl->config_.schema_agreement_timeout;
   std::string last;
   while (true) {
@@ -564,9 +580,9 @@ Result<void> Session::wait_for_schema_agreement() {
     call->request = *frame::query("SELECT schema_version FROM system.local WHERE key = 'local'", {}, {});
     call->timeout = impl->config_.request_timeout;
     auto local = impl->on_io<frame::Response>(
-        [impl, call](std::function<void(Result<frame::Response>)> done) {
+        [impl, call, preferred](std::function<void(Result<frame::Response>)> done) {
           call->done = std::move(done);
-          impl->run(call);
+          impl->run(call, preferred && preferred->up ? preferred : nullptr);
         },
         call->timeout);
     Impl::Host* node = call->answered_by;

@@ -57,6 +57,8 @@ struct QueryResult {
   bool schema_in_agreement = true;
   std::vector<std::string> warnings;  // server warnings (frame flag 0x08)
   std::optional<Uuid> tracing_id;
+  /// The node that coordinated the request ("host:port").
+  std::string node;
 
   size_t size() const { return rows.size(); }
   bool empty() const { return rows.empty(); }

@@ -130,8 +130,9 @@ class Session {
                               const QueryOptions& options = {});
   Result<QueryResult> batch(const Batch& batch, const QueryOptions& options = {});
   /// Polls system.local and system.peers every 100 ms until every node that is up reports one
-  /// schema version; SchemaAgreementTimeout after `schema_agreement_timeout`.
-  Result<void> wait_for_schema_agreement();
+  /// schema version; SchemaAgreementTimeout after `schema_agreement_timeout`. Asks `coordinator`
+  /// (QueryResult::node of the DDL) while it is up: it knows the new version first.
+  Result<void> wait_for_schema_agreement(std::string_view coordinator = {});
   /// USE `keyspace` on every open connection and on the ones opened later.
   Result<void> set_keyspace(std::string keyspace);
 

@@ -3,12 +3,16 @@
 // error, discard the connection and carry on, never hang or crash.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -25,7 +29,8 @@ enum class Behaviour { Answer, Silent, Garbage, CloseMidResponse };
 // every other request (Answer: a Void result, or a prepared statement for PREPARE).
 class FakeNode {
  public:
-  explicit FakeNode(uint16_t port = 0) { listen_on(port); }
+  /// With `tls`, connections are served through it (a server SSL_CTX with its certificate).
+  explicit FakeNode(uint16_t port = 0, SSL_CTX* tls = nullptr) : tls_(tls) { listen_on(port); }
   ~FakeNode() { stop(); }
 
   uint16_t port() const { return port_; }
@@ -75,9 +80,25 @@ class FakeNode {
     });
   }
 
-  static bool read_exactly(int fd, char* out, size_t n) {
+  // A plain socket, or the TLS session over it.
+  struct Channel {
+    int fd;
+    SSL* ssl = nullptr;
+    ssize_t recv(char* out, size_t n) const {
+      return ssl ? SSL_read(ssl, out, static_cast<int>(n)) : ::recv(fd, out, n, 0);
+    }
+    void send(const char* data, size_t n) const {
+      if (ssl) {
+        SSL_write(ssl, data, static_cast<int>(n));
+      } else {
+        (void)::send(fd, data, n, MSG_NOSIGNAL);
+      }
+    }
+  };
+
+  static bool read_exactly(const Channel& c, char* out, size_t n) {
     while (n > 0) {
-      ssize_t got = ::recv(fd, out, n, 0);
+      ssize_t got = c.recv(out, n);
       if (got <= 0) return false;
       out += got;
       n -= static_cast<size_t>(got);
@@ -85,7 +106,7 @@ class FakeNode {
     return true;
   }
 
-  static void reply(int fd, int16_t stream, frame::Opcode opcode, const std::string& body) {
+  static void reply(const Channel& fd, int16_t stream, frame::Opcode opcode, const std::string& body) {
     std::string out;
     wire::Writer w(out);
     w.u8(frame::kResponseVersion);
@@ -94,10 +115,24 @@ class FakeNode {
     w.u8(static_cast<uint8_t>(opcode));
     w.i32(static_cast<int32_t>(body.size()));
     out += body;
-    (void)::send(fd, out.data(), out.size(), MSG_NOSIGNAL);
+    fd.send(out.data(), out.size());
   }
 
-  void serve(int fd) {
+  void serve(int socket) {
+    Channel fd{socket};
+    if (tls_) {
+      fd.ssl = SSL_new(tls_);
+      SSL_set_fd(fd.ssl, socket);
+      if (SSL_accept(fd.ssl) != 1) {
+        SSL_free(fd.ssl);
+        return;
+      }
+    }
+    serve(fd);
+    if (fd.ssl) SSL_free(fd.ssl);
+  }
+
+  void serve(const Channel& fd) {
     char header[frame::kHeaderSize];
     while (read_exactly(fd, header, sizeof header)) {
       wire::Reader r(std::string_view(header, sizeof header));
@@ -113,7 +148,7 @@ class FakeNode {
       }
       switch (behaviour_.load()) {
         case Behaviour::Silent: break;
-        case Behaviour::Garbage: (void)::send(fd, "\x99garbage!", 9, MSG_NOSIGNAL); break;
+        case Behaviour::Garbage: fd.send("\x99garbage!", 9); break;
         case Behaviour::CloseMidResponse: {
           std::string partial;
           wire::Writer w(partial);
@@ -123,8 +158,8 @@ class FakeNode {
           w.u8(static_cast<uint8_t>(frame::Opcode::Result));
           w.i32(100);
           w.raw("0123456789");
-          (void)::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL);
-          ::shutdown(fd, SHUT_RDWR);
+          fd.send(partial.data(), partial.size());
+          ::shutdown(fd.fd, SHUT_RDWR);
           return;
         }
         case Behaviour::Answer: {
@@ -148,6 +183,7 @@ class FakeNode {
     }
   }
 
+  SSL_CTX* tls_ = nullptr;
   int listen_fd_ = -1;
   uint16_t port_ = 0;
   std::atomic<Behaviour> behaviour_{Behaviour::Answer};
@@ -272,6 +308,63 @@ TEST(CqlSessionFaults, PreparedStatementsAreCachedPerQueryText) {
   EXPECT_EQ(a->get(), b->get());
   EXPECT_EQ((*a)->id, "id");
   EXPECT_TRUE((*session)->execute(*a));
+}
+
+// A self-signed certificate for "localhost" made with the openssl command, in a temp folder.
+struct SelfSigned {
+  std::filesystem::path dir;
+  SSL_CTX* server = nullptr;
+
+  SelfSigned() {
+    dir = std::filesystem::temp_directory_path() / ("cql_tls_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
+                            "-addext subjectAltName=DNS:localhost -keyout " +
+                            (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() +
+                            " >/dev/null 2>&1";
+    if (std::system(cmd.c_str()) != 0) return;
+    server = SSL_CTX_new(TLS_server_method());
+    SSL_CTX_use_certificate_file(server, (dir / "cert.pem").c_str(), SSL_FILETYPE_PEM);
+    SSL_CTX_use_PrivateKey_file(server, (dir / "key.pem").c_str(), SSL_FILETYPE_PEM);
+  }
+  ~SelfSigned() {
+    if (server) SSL_CTX_free(server);
+    std::filesystem::remove_all(dir);
+  }
+};
+
+TEST(CqlSessionTls, SpeaksTheProtocolThroughTlsAndVerifiesTheCertificateWhenAsked) {
+  SelfSigned cert;
+  ASSERT_NE(cert.server, nullptr) << "the openssl command could not make a certificate";
+  FakeNode node(0, cert.server);
+  SessionConfig config = config_for({"localhost:" + std::to_string(node.port())});
+  config.tls = true;
+  auto unverified = Session::connect(config);
+  ASSERT_TRUE(unverified) << unverified.error().to_string();
+  EXPECT_TRUE((*unverified)->query("SELECT 1"));
+
+  // Verified against its own certificate as the CA: accepted.
+  config.tls_verify = true;
+  config.tls_ca_file = (cert.dir / "cert.pem").string();
+  auto verified = Session::connect(config);
+  ASSERT_TRUE(verified) << verified.error().to_string();
+  EXPECT_TRUE((*verified)->query("SELECT 1"));
+
+  // Verified against the system CAs, which never signed it: refused with a TLS error.
+  config.tls_ca_file.clear();
+  auto refused = Session::connect(config);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("TLS handshake"), std::string::npos) << refused.error().to_string();
+}
+
+TEST(CqlSessionTls, TlsToAPlainServerFailsWithinTheConnectTimeout) {
+  FakeNode node;
+  SessionConfig config = config_for({node.contact_point()});
+  config.tls = true;
+  auto s = Session::connect(config);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, ErrorCode::NoHostAvailable);
+  EXPECT_NE(s.error().message.find("127.0.0.1"), std::string::npos) << s.error().to_string();
 }
 
 }  // namespace
