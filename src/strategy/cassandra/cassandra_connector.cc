@@ -235,10 +235,17 @@ class CassandraConnector final : public Connector, public MigrationStore {
   }
 
   // A plugin's own `cassandra = { up = [[ ... ]] }`, as Kong ran it: statement by statement,
-  // answers meaning "already done" ignored so that a rerun completes a partial one.
+  // answers meaning "already done" ignored so that a rerun completes a partial one. The
+  // migration's entities get their tables from their schemas first, in this backend's layout:
+  // the plugin's CREATE TABLE IF NOT EXISTS for them is then a no-op, and its indexes and
+  // ALTERs apply to the columns the layout shares with Kong's.
   Result<void> run_up_sql(const std::string& subsystem, const std::string& migration, const std::string& cql,
-                          bool has_teardown) override {
+                          const std::vector<const schema::Schema*>& schemas, bool has_teardown) override {
     return migration_step([&]() -> Result<void> {
+      for (const schema::Schema* s : schemas) {
+        if (!s || model::is_tags_index(*s)) continue;
+        if (auto r = ddl(create_table_cql(make_layout(*s))); !r) return r;
+      }
       if (auto r = execute_sql(cql); !r) return r;
       return record(subsystem, migration, has_teardown ? Record::Pending : Record::Executed);
     });
