@@ -6,7 +6,10 @@
 // are claimed through lightweight transactions on the claims table (the DAO asks, see
 // Capabilities), and by-field reads of unique fields go through those claims. Written for kongdb.
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <random>
+#include <thread>
 #include <utility>
 
 #include "kongdb/core/json.h"
@@ -205,12 +208,13 @@ class CassandraStrategy final : public Strategy {
 
   Result<ClaimOutcome> claim_unique(const UniqueKey& key, const Value& owner) override {
     const std::string owner_text = owner_of(owner);
-    auto r = s_->run("INSERT INTO " + std::string(kClaimsTable) + " (claim, entity, owner) VALUES (?, ?, ?) IF NOT EXISTS",
-                     {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(l_.entity),
-                      cql::Value::text(owner_text)},
-                     s_->writes());
+    auto r = lwt("INSERT INTO " + std::string(kClaimsTable) + " (claim, entity, owner) VALUES (?, ?, ?) IF NOT EXISTS",
+                 {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(l_.entity),
+                  cql::Value::text(owner_text)});
     if (!r) return r.error();
     if (r->applied() != false) return ClaimOutcome::Acquired;
+    // Not applied: the row shows who holds it (this owner too after a retried attempt that
+    // had in fact been applied; it is then reported as held already, which keeps it).
     const cql::Value* held = r->get(0, "owner");
     if (held && held->kind() == cql::Value::Kind::Text && held->as_text() == owner_text) {
       return ClaimOutcome::AlreadyOwned;
@@ -219,14 +223,33 @@ class CassandraStrategy final : public Strategy {
   }
 
   Result<void> release_unique(const UniqueKey& key, const Value& owner) override {
-    auto r = s_->run("DELETE FROM " + std::string(kClaimsTable) + " WHERE claim = ? IF owner = ?",
-                     {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(owner_of(owner))},
-                     s_->writes());
+    auto r = lwt("DELETE FROM " + std::string(kClaimsTable) + " WHERE claim = ? IF owner = ?",
+                 {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(owner_of(owner))});
     if (!r) return r.error();
     return {};
   }
 
  private:
+  // A lightweight transaction on a claim. Writers of one value contend in Paxos: a contended
+  // round ends in a CAS write timeout whose outcome is unknown, so it is tried again (the
+  // statements are idempotent for their owner) until the request timeout has passed.
+  Result<cql::QueryResult> lwt(const std::string& text, std::vector<cql::Value> values) {
+    auto prepared = s_->session->prepare(text);
+    if (!prepared) return db_error(prepared.error());
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s_->options.timeout_ms);
+    thread_local std::mt19937 rng{std::random_device{}()};
+    for (int attempt = 0;; ++attempt) {
+      auto r = s_->session->execute(*prepared, values, s_->writes());
+      if (r) return std::move(*r);
+      const auto& e = r.error();
+      const bool contended = (e.code == cql::ErrorCode::WriteTimeout && e.write_type == "CAS") ||
+                             e.code == cql::ErrorCode::CasWriteUnknown;
+      if (!contended || std::chrono::steady_clock::now() > deadline) return db_error(e);
+      const int cap = 10 << std::min(attempt, 5);
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, cap)(rng)));
+    }
+  }
+
   // The pk of a row or pk object as the claims table records its owner.
   std::string owner_of(const Value& pk_or_row) const { return json::encode(model::pk_of(l_.pk_fields, pk_or_row)); }
 
