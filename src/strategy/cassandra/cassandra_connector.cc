@@ -253,7 +253,7 @@ class CassandraConnector final : public Connector, public MigrationStore {
 
   Result<void> execute_sql(const std::string& cql) override {
     for (const auto& stmt : statements_of(cql)) {
-      auto r = s_->session->query(stmt, {}, s_->writes());
+      auto r = s_->session->query(stmt, {}, s_->schema_changes());
       if (!r && !already_applied(r.error())) return db_error(r.error());
       if (r && !r->schema_in_agreement) return db_error("the nodes did not agree on the schema after: " + stmt);
     }
@@ -266,7 +266,7 @@ class CassandraConnector final : public Connector, public MigrationStore {
 
   // As `kong migrations reset` on Cassandra: the whole keyspace goes.
   Result<void> reset() override {
-    auto r = s_->session->query("DROP KEYSPACE IF EXISTS " + ident(s_->options.keyspace));
+    auto r = s_->session->query("DROP KEYSPACE IF EXISTS " + ident(s_->options.keyspace), {}, s_->schema_changes());
     if (!r) return db_error(r.error());
     keyspace_ready_ = false;
     return {};
@@ -276,7 +276,7 @@ class CassandraConnector final : public Connector, public MigrationStore {
   enum class Record { Executed, Pending, Teardown };
 
   Result<void> ddl(const std::string& stmt) {
-    auto r = s_->session->query(stmt, {}, s_->writes());
+    auto r = s_->session->query(stmt, {}, s_->schema_changes());
     if (!r) return db_error(r.error());
     if (!r->schema_in_agreement) return db_error("the nodes did not agree on the schema after: " + stmt);
     return {};

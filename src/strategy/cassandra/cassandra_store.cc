@@ -133,6 +133,12 @@ cql::QueryOptions Shared::writes() const {
   return o;
 }
 
+cql::QueryOptions Shared::schema_changes() const {
+  cql::QueryOptions o = writes();
+  o.timeout = std::chrono::milliseconds(options.timeout_ms + options.schema_consensus_timeout_ms);
+  return o;
+}
+
 Result<cql::QueryResult> Shared::run(const std::string& text, std::vector<cql::Value> values,
                                      const cql::QueryOptions& opts) {
   auto prepared = session->prepare(text);

@@ -59,6 +59,9 @@ struct Shared {
   double now() const { return clock->now(); }
   cql::QueryOptions reads() const;
   cql::QueryOptions writes() const;
+  /// DDL, TRUNCATE and DROP: the server works through every replica's schema or files first,
+  /// so they get cassandra_timeout plus cassandra_schema_consensus_timeout.
+  cql::QueryOptions schema_changes() const;
   /// Prepares (cached by the session) and executes; errors tagged as DATABASE_ERROR.
   Result<cql::QueryResult> run(const std::string& cql, std::vector<cql::Value> values,
                                const cql::QueryOptions& opts);

@@ -199,7 +199,7 @@ class CassandraStrategy final : public Strategy {
           if (auto d = s_->sync_tags(t.entity, from_cql(r[0], Col::Uuid).as_string(), nullptr); !d) return d;
         }
       }
-      auto r = s_->session->query("TRUNCATE " + ident(t.table));
+      auto r = s_->session->query("TRUNCATE " + ident(t.table), {}, s_->schema_changes());
       if (!r) return db_error(r.error());
       if (auto d = s_->drop_claims(t.entity, std::nullopt); !d) return d;
     }
