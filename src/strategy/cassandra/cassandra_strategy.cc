@@ -27,17 +27,6 @@ struct Stored {
   std::vector<cql::Value> key;  // the pk columns as bound
 };
 
-bool carries_tags(const Value& fields, const TagsFilter& filter) {
-  const Value* list = fields.find("tags");
-  if (!list || !list->is_array()) return false;
-  auto has = [&](const std::string& wanted) {
-    return std::any_of(list->as_array().begin(), list->as_array().end(),
-                       [&](const Value& t) { return t.is_string() && t.as_string() == wanted; });
-  };
-  if (filter.cond == TagsCond::Or) return std::any_of(filter.tags.begin(), filter.tags.end(), has);
-  return std::all_of(filter.tags.begin(), filter.tags.end(), has);
-}
-
 class CassandraStrategy final : public Strategy {
  public:
   CassandraStrategy(std::shared_ptr<Shared> shared, Layout layout)
@@ -270,7 +259,7 @@ class CassandraStrategy final : public Strategy {
 
   bool listed(const Stored& row, const QueryOptions& opts) const {
     if (!visible(row, opts)) return false;
-    return !opts.tags || !l_.tags || opts.tags->tags.empty() || carries_tags(row.fields, *opts.tags);
+    return !opts.tags || !l_.tags || opts.tags->tags.empty() || model::carries_tags(row.fields, *opts.tags);
   }
 
   // The partition and pk columns of a pk object (or a row carrying its pk); nullopt when a
