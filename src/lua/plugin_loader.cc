@@ -310,7 +310,9 @@ std::optional<migrations::Subsystem> load_migrations(const std::shared_ptr<Plugi
       if (!get_string(L, -2, strategy_name)) throw Failure{where + ": keys must be strategy names"};
       if (lua_type(L, -1) != LUA_TTABLE) throw Failure{where + ": " + strategy_name + " must be a table"};
       has_part = true;
-      if (strategy_name == "postgres") {
+      // A backend's own migration text, run by the store of that name (SQL for postgres, CQL
+      // for cassandra, as Kong ran them).
+      if (strategy_name == "postgres" || strategy_name == "cassandra") {
         const int part = lua_gettop(L);
         lua_pushnil(L);
         while (lua_next(L, part) != 0) {
@@ -318,13 +320,13 @@ std::optional<migrations::Subsystem> load_migrations(const std::shared_ptr<Plugi
           get_string(L, -2, key);
           if (key == "up") {
             std::string sql;
-            if (!get_string(L, -1, sql)) throw Failure{where + ": postgres.up must be a string"};
-            m.up_sql["postgres"] = sql;
+            if (!get_string(L, -1, sql)) throw Failure{where + ": " + strategy_name + ".up must be a string"};
+            m.up_sql[strategy_name] = sql;
           } else if (key == "teardown") {
-            if (lua_type(L, -1) != LUA_TFUNCTION) throw Failure{where + ": postgres.teardown must be a function"};
-            m.teardown["postgres"] = teardown_of(std::make_shared<LuaRef>(host, lua_gettop(L)));
+            if (lua_type(L, -1) != LUA_TFUNCTION) throw Failure{where + ": " + strategy_name + ".teardown must be a function"};
+            m.teardown[strategy_name] = teardown_of(std::make_shared<LuaRef>(host, lua_gettop(L)));
           } else {
-            throw Failure{where + ": postgres." + (key.empty() ? describe(L, -2) : key) +
+            throw Failure{where + ": " + strategy_name + "." + (key.empty() ? describe(L, -2) : key) +
                           " is not supported (expected up or teardown)"};
           }
           lua_pop(L, 1);

@@ -247,7 +247,7 @@ tl::expected<void, std::string> Runner::run(const std::vector<SubsystemMigration
         }
         auto sql = mig->up_sql.find(std::string(connector_.name()));
         auto ok = sql != mig->up_sql.end()
-                      ? store_->run_up_sql(sub.subsystem, name, sql->second, has_teardown)
+                      ? store_->run_up_sql(sub.subsystem, name, sql->second, schemas, has_teardown)
                       : store_->run_up(sub.subsystem, name, schemas, has_teardown);
         if (!ok) {
           return tl::unexpected("failed to run migration '" + name + "' up: " + ok.error().to_string());

@@ -27,7 +27,8 @@ struct Backend {
   std::function<std::optional<std::string>(const std::string& test_name)> known_limit;
 };
 
-/// sqlite, postgres (available when KONG_PG_HOST is set: scripts/with_postgres.sh) and memory.
+/// sqlite, postgres (available when KONG_PG_HOST is set: scripts/with_postgres.sh), memory and
+/// cassandra (available when KONG_CASSANDRA_CONTACT_POINTS is set: scripts/with_cassandra.sh).
 const std::vector<Backend>& backends();
 
 inline void PrintTo(const Backend& b, std::ostream* os) { *os << b.name; }

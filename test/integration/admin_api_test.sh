@@ -2,7 +2,7 @@
 # Starts a real `kongdb start` and drives its Admin API over sockets with curl: status codes and
 # bodies for every endpoint family, on SQLite, on memory (the workers share one in-process store)
 # and (when KONG_PG_HOST is set, e.g. under scripts/with_postgres.sh) on PostgreSQL after
-# `kongdb migrations bootstrap`.
+# `kongdb migrations bootstrap`; likewise on Cassandra when KONG_CASSANDRA_CONTACT_POINTS is set.
 set -uo pipefail
 KONGDB=${KONGDB:?path to kongdb}
 command -v curl >/dev/null || { echo "curl is required"; exit 1; }
@@ -288,6 +288,17 @@ if [ -n "${KONG_PG_HOST:-}" ]; then
     "$KONGDB" migrations reset -y >/dev/null 2>&1
   else
     echo "FAIL postgres: migrations bootstrap"; cat "$tmp/bootstrap.log"; failures=$((failures + 1))
+  fi
+fi
+
+if [ -n "${KONG_CASSANDRA_CONTACT_POINTS:-}" ]; then
+  label=cassandra
+  export KONG_DATABASE=cassandra KONG_CASSANDRA_KEYSPACE="admin_$$"
+  if "$KONGDB" migrations bootstrap >"$tmp/bootstrap.log" 2>&1; then
+    if start_server cassandra; then run_suite cassandra cassandra; stop_server; fi
+    "$KONGDB" migrations reset -y >/dev/null 2>&1
+  else
+    echo "FAIL cassandra: migrations bootstrap"; cat "$tmp/bootstrap.log"; failures=$((failures + 1))
   fi
 fi
 

@@ -91,5 +91,13 @@ if [ -n "${KONG_PG_HOST:-}" ]; then
   "$KONGDB" migrations reset -y >/dev/null 2>&1
 fi
 
+if [ -n "${KONG_CASSANDRA_CONTACT_POINTS:-}" ]; then
+  export KONG_DATABASE=cassandra KONG_CASSANDRA_KEYSPACE="lua_$$"
+  "$KONGDB" migrations bootstrap >/dev/null 2>&1
+  run_suite cassandra
+  "$KONGDB" migrations reset -y >/dev/null 2>&1
+  export KONG_DATABASE=sqlite
+fi
+
 echo "$passes passed, $failures failed"
 [ "$failures" -eq 0 ]

@@ -9,6 +9,7 @@ namespace kongdb::strategy {
 Backend sqlite_backend();    // database = sqlite: sqlite_path
 Backend postgres_backend();  // database = postgres: pg_*, pg_ro_*
 Backend memory_backend();    // database = memory: no settings; data lost at exit
+Backend cassandra_backend();  // database = cassandra: cassandra_*
 
 /// Every backend above, registered by name (built once).
 const BackendRegistry& builtin_backends();

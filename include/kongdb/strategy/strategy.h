@@ -155,9 +155,12 @@ class MigrationStore {
   virtual Result<void> run_up(const std::string& subsystem, const std::string& migration,
                               const std::vector<const schema::Schema*>& schemas, bool has_teardown) = 0;
   /// Runs a migration's own SQL (a plugin's `up`, as written for this backend) and records it,
-  /// as run_up does. A store without a SQL dialect of Kong's refuses.
+  /// as run_up does. `schemas` are the entities the migration introduces: a store whose tables
+  /// are laid out differently from what the plugin's text creates (Cassandra) creates them
+  /// first. A store without a SQL dialect of Kong's refuses.
   virtual Result<void> run_up_sql(const std::string& /*subsystem*/, const std::string& migration,
-                                  const std::string& /*sql*/, bool /*has_teardown*/) {
+                                  const std::string& /*sql*/,
+                                  const std::vector<const schema::Schema*>& /*schemas*/, bool /*has_teardown*/) {
     return errors::operation_unsupported("migration '" + migration + "' brings SQL, which this backend cannot run");
   }
   /// Runs statements outside the migration bookkeeping (a plugin teardown's connector:query).

@@ -8,20 +8,10 @@
 #include <utility>
 
 #include "strategy/memory/memory_store.h"
+#include "strategy/model/tags_index.h"
 
 namespace kongdb::strategy::memory {
 namespace {
-
-bool carries_tags(const Value& fields, const TagsFilter& filter) {
-  const Value* list = fields.find("tags");
-  if (!list || !list->is_array()) return false;
-  auto has = [&](const std::string& wanted) {
-    return std::any_of(list->as_array().begin(), list->as_array().end(),
-                       [&](const Value& t) { return t.is_string() && t.as_string() == wanted; });
-  };
-  if (filter.cond == TagsCond::Or) return std::any_of(filter.tags.begin(), filter.tags.end(), has);
-  return std::all_of(filter.tags.begin(), filter.tags.end(), has);
-}
 
 class MemoryStrategy final : public Strategy {
  public:
@@ -226,7 +216,7 @@ class MemoryStrategy final : public Strategy {
 
   bool listed(const StoredRow& row, const QueryOptions& opts) const {
     if (!visible(row, opts, store_->now())) return false;
-    return !opts.tags || !t_.layout.tags || opts.tags->tags.empty() || carries_tags(row.fields, *opts.tags);
+    return !opts.tags || !t_.layout.tags || opts.tags->tags.empty() || model::carries_tags(row.fields, *opts.tags);
   }
 
   // One row past the page tells whether another page exists.

@@ -1,10 +1,22 @@
 #include "strategy/model/tags_index.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "strategy/model/table_layout.h"
 
 namespace kongdb::strategy::model {
+
+bool carries_tags(const Value& fields, const TagsFilter& filter) {
+  const Value* list = fields.find("tags");
+  if (!list || !list->is_array()) return false;
+  auto has = [&](const std::string& wanted) {
+    return std::any_of(list->as_array().begin(), list->as_array().end(),
+                       [&](const Value& t) { return t.is_string() && t.as_string() == wanted; });
+  };
+  if (filter.cond == TagsCond::Or) return std::any_of(filter.tags.begin(), filter.tags.end(), has);
+  return std::all_of(filter.tags.begin(), filter.tags.end(), has);
+}
 
 bool is_tags_index(const schema::Schema& schema) { return schema.name == kTagsTable; }
 

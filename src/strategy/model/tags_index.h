@@ -18,6 +18,10 @@ namespace kongdb::strategy::model {
 /// The index table, named as in Kong.
 inline constexpr std::string_view kTagsTable = "tags";
 
+/// Whether a row's `tags` carry any (TagsCond::Or) or every (TagsCond::And) tag of `filter`: the
+/// tags filter of backends that apply it while reading rows (memory, Cassandra).
+bool carries_tags(const Value& fields, const TagsFilter& filter);
+
 /// The "tags" entity is served by the index, not by a table of its own.
 bool is_tags_index(const schema::Schema& schema);
 

@@ -9,7 +9,7 @@ namespace kongdb::strategy {
 const BackendRegistry& builtin_backends() {
   static const BackendRegistry registry = [] {
     BackendRegistry r;
-    for (Backend b : {sqlite_backend(), postgres_backend(), memory_backend()}) {
+    for (Backend b : {sqlite_backend(), postgres_backend(), memory_backend(), cassandra_backend()}) {
       if (auto added = r.add(std::move(b)); !added) {
         // The list above is code: a clash is a bug the unit tests catch.
         std::fprintf(stderr, "kongdb: %s\n", added.error().c_str());

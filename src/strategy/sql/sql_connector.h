@@ -113,8 +113,9 @@ class SqlConnector final : public Connector, public MigrationStore {
   }
 
   // A plugin's own migration SQL (multi-statement, DO blocks), where the dialect runs Kong's.
+  // The plugin's SQL creates its tables in Kong's layout, which is this family's.
   Result<void> run_up_sql(const std::string& subsystem, const std::string& migration, const std::string& sql,
-                          bool has_teardown) override {
+                          const std::vector<const schema::Schema*>& /*schemas*/, bool has_teardown) override {
     if constexpr (D::kRunsMigrationSql) {
       auto result = migration_step([&]() -> Result<void> {
         if (auto r = db_->exec(sql); !r) return r;

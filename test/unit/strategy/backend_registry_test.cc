@@ -35,15 +35,35 @@ std::filesystem::path scratch_path(const std::string& name) {
 }
 
 TEST(BackendRegistry, BuiltinBackendsAreRegisteredByName) {
-  EXPECT_EQ(builtin_backends().names(), (std::vector<std::string>{"memory", "postgres", "sqlite"}));
+  EXPECT_EQ(builtin_backends().names(), (std::vector<std::string>{"cassandra", "memory", "postgres", "sqlite"}));
   EXPECT_NE(builtin_backends().find("sqlite"), nullptr);
   EXPECT_EQ(builtin_backends().find("mysql"), nullptr);
 }
 
 TEST(BackendRegistry, AnUnknownDatabaseListsTheRegisteredOnes) {
-  auto opened = builtin_backends().open("cassandra", MapSettings(Values{}));
+  auto opened = builtin_backends().open("mysql", MapSettings(Values{}));
   ASSERT_FALSE(opened);
-  EXPECT_EQ(opened.error(), "database 'cassandra' is not supported by this build (registered: memory, postgres, sqlite)");
+  EXPECT_EQ(opened.error(), "database 'mysql' is not supported by this build (registered: cassandra, memory, postgres, sqlite)");
+}
+
+TEST(CassandraBackend, ABadSettingIsNamedBeforeAnyConnection) {
+  auto port = builtin_backends().open("cassandra", MapSettings(Values{{"cassandra_port", "abc"}}));
+  ASSERT_FALSE(port);
+  EXPECT_EQ(port.error(), "cassandra_port is not a number: 'abc'");
+  auto policy = builtin_backends().open("cassandra", MapSettings(Values{{"cassandra_lb_policy", "DCAwareRoundRobin"}}));
+  ASSERT_FALSE(policy);
+  EXPECT_EQ(policy.error(), "must specify 'cassandra_local_datacenter' when DCAwareRoundRobin policy is in use");
+  auto repl = builtin_backends().open("cassandra", MapSettings(Values{{"cassandra_repl_strategy", "Everywhere"}}));
+  ASSERT_FALSE(repl);
+  EXPECT_EQ(repl.error(), "cassandra_repl_strategy has an invalid value: 'Everywhere' (SimpleStrategy, NetworkTopologyStrategy)");
+}
+
+TEST(CassandraBackend, AnUnreachableClusterIsReportedWithItsLabel) {
+  // Port 1 on loopback: nothing listens there.
+  auto opened = builtin_backends().open(
+      "cassandra", MapSettings(Values{{"cassandra_port", "1"}, {"cassandra_timeout", "1000"}}));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().rfind("cannot open keyspace 'kong' on 127.0.0.1:1: ", 0), 0u) << opened.error();
 }
 
 TEST(BackendRegistry, ANameIsRegisteredOnce) {
