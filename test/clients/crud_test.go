@@ -75,14 +75,21 @@ type crud[T any] struct {
 	change func(f *fixture, v *T)
 }
 
-// entityCase is one row of the table below: the Admin API collection it covers and its test.
+// entityCase is one row of the table below: the Admin API collection it covers, the test's
+// name (the collection, or collection-variant when one collection has several cases) and its test.
 type entityCase struct {
 	collection string
+	name       string
 	run        func(t *testing.T)
 }
 
 func (c crud[T]) test(collection string) entityCase {
-	return entityCase{collection, func(t *testing.T) { exerciseCRUD(t, c) }}
+	return entityCase{collection, collection, func(t *testing.T) { exerciseCRUD(t, c) }}
+}
+
+// variant is a second case of one collection (a key given as JWK, another as PEM).
+func (c crud[T]) variant(collection, variant string) entityCase {
+	return entityCase{collection, collection + "-" + variant, func(t *testing.T) { exerciseCRUD(t, c) }}
 }
 
 // entityCases: one entry per entity type kongdb serves. A new entity type is one entry here
@@ -179,12 +186,54 @@ func entityCases() []entityCase {
 			},
 			change: func(f *fixture, k *kong.KeyAuth) { k.Key = kong.String(uniqueName("rotated")) },
 		}.test("key-auths"),
+		crud[kong.KeySet]{
+			ops: func(*fixture) ops[kong.KeySet] { return topLevel[kong.KeySet](client.KeySets) },
+			build: func(f *fixture) *kong.KeySet {
+				return &kong.KeySet{Name: kong.String(uniqueName("set"))}
+			},
+			change: func(f *fixture, s *kong.KeySet) { s.Name = kong.String(uniqueName("renamed-set")) },
+		}.test("key-sets"),
+		crud[kong.Key]{
+			ops: func(*fixture) ops[kong.Key] { return topLevel[kong.Key](client.Keys) },
+			build: func(f *fixture) *kong.Key {
+				kid := uniqueName("kid")
+				return &kong.Key{Name: kong.String(uniqueName("jwk")), KID: kong.String(kid),
+					JWK: kong.String(newJWK(f.t, kid)), Set: &kong.KeySet{ID: f.keySet().ID}}
+			},
+			change: func(f *fixture, k *kong.Key) { // a rotation: a new key under a new kid
+				k.KID = kong.String(uniqueName("rotated-kid"))
+				k.JWK = kong.String(newJWK(f.t, *k.KID))
+			},
+		}.variant("keys", "jwk"),
+		crud[kong.Key]{
+			ops: func(*fixture) ops[kong.Key] { return topLevel[kong.Key](client.Keys) },
+			build: func(f *fixture) *kong.Key {
+				return &kong.Key{Name: kong.String(uniqueName("pem")), KID: kong.String(uniqueName("kid")),
+					PEM: newPEMKeyPair(f.t)}
+			},
+			change: func(f *fixture, k *kong.Key) {
+				k.PEM = newPEMKeyPair(f.t)
+				k.Set = &kong.KeySet{ID: f.keySet().ID}
+			},
+		}.variant("keys", "pem"),
+		crud[kong.Vault]{
+			ops: func(*fixture) ops[kong.Vault] { return topLevel[kong.Vault](client.Vaults) },
+			build: func(f *fixture) *kong.Vault {
+				return &kong.Vault{Name: kong.String("env"), Prefix: kong.String(uniqueName("my-env")),
+					Description: kong.String("secrets from the environment"),
+					Config:      kong.Configuration{"prefix": "KONGDB_TEST_"}}
+			},
+			change: func(f *fixture, v *kong.Vault) {
+				v.Description = kong.String("renamed variables")
+				v.Config["prefix"] = "KONGDB_ROTATED_"
+			},
+		}.test("vaults"),
 	}
 }
 
 func TestEveryEntityTypeGoesThroughGoKongCRUD(t *testing.T) {
 	for _, c := range entityCases() {
-		t.Run(c.collection, c.run)
+		t.Run(c.name, c.run)
 	}
 }
 
