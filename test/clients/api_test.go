@@ -17,6 +17,19 @@ var pluginSamples = map[string]kong.Configuration{
 	"rate-limiting":       {"minute": 10, "policy": "local"},
 	"request-transformer": {"add": map[string]any{"headers": []any{"x-added:1"}}},
 	"cors":                {"origins": []any{"https://app.example.test"}},
+	"azure-functions":     {"appname": "orders", "functionname": "refund"},
+	"file-log":            {"path": "/tmp/kongdb-clients.log"},
+	"http-log":            {"http_endpoint": "http://logs.internal:8080/ingest"},
+	"ip-restriction":      {"allow": []any{"10.0.0.0/8"}},
+	"ldap-auth":           {"ldap_host": "ldap.internal", "base_dn": "dc=example,dc=test", "attribute": "uid"},
+	"loggly":              {"key": "loggly-token"},
+	"redirect":            {"location": "https://example.test/moved"},
+	"tcp-log":             {"host": "logs.internal", "port": 5140},
+	"udp-log":             {"host": "logs.internal", "port": 5141},
+	// Every period given: Kong stores an absent one as null inside the map's records, and
+	// go-kong's defaults filling does not reach into map values.
+	"response-ratelimiting": {"limits": map[string]any{"sms": map[string]any{"second": 1, "minute": 10,
+		"hour": 100, "day": 1000, "month": 10000, "year": 100000}}},
 }
 
 func TestRootIdentifiesAKong3ServerToGoKong(t *testing.T) {
