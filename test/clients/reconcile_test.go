@@ -71,7 +71,16 @@ func (r *reconciler) solve(content *file.Content, dry bool) diff.Stats {
 // --with-id` writes it.
 func (r *reconciler) dump() *file.Content {
 	r.t.Helper()
-	return res(file.KongStateToContent(r.current(), file.WriteConfig{WithID: true, KongVersion: r.version.String()})).must(r.t)
+	content := res(file.KongStateToContent(r.current(), file.WriteConfig{WithID: true, KongVersion: r.version.String()})).must(r.t)
+	// decK's writer (go-database-reconciler v1.41.1) puts the whole key set (name, tags) in a
+	// key's `set`, and its own diff then finds that key changed against the server's {id}: a
+	// dump of real Kong does the same. The reference is kept as the server gives it.
+	for i := range content.Keys {
+		if set := content.Keys[i].Set; set != nil {
+			content.Keys[i].Set = &kong.KeySet{ID: set.ID}
+		}
+	}
+	return content
 }
 
 // entityCount is how many entities a state holds, over every entity kind decK knows.
