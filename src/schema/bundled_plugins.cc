@@ -29,6 +29,8 @@ const BundledPlugin* const kBundled[] = {
     &entities::azure_functions_descriptor,
     &entities::ldap_auth_descriptor,
     &entities::loggly_descriptor,
+    &entities::hmac_auth_descriptor, &entities::jwt_descriptor, &entities::oauth2_descriptor,
+    &entities::session_descriptor, &entities::acme_descriptor,
 };
 
 }  // namespace

@@ -200,6 +200,27 @@ run_suite() {
   expect "top-level key-auths" 200 'len(d["data"])==2'
   req DELETE /consumers/u2/key-auth/secret-1
   expect "key-auth of another consumer is 404" 404
+
+  # --- credential plugins: basic-auth (hashed as Kong hashes), acl by group, jwt, oauth2 ---
+  uid=$(curl -s "$base/consumers/u1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+  req POST /consumers/u1/basic-auth '{"username":"ba1","password":"pw"}'
+  expect "basic-auth password hashed" 201 'd["password"]=="'"$(printf '%s' "pw$uid" | sha1sum | cut -d' ' -f1)"'"'
+  req GET /basic-auths/ba1/consumer
+  expect "basic-auth consumer" 200 'd["username"]=="u1"'
+  req POST /consumers/nobody/basic-auth '{"username":"ba2","password":"pw"}'
+  expect "basic-auth for a missing consumer" 404
+  req PUT /consumers/u1/acls/admins '{}'
+  expect "acl created by group" 200 'd["group"]=="admins"'
+  req GET /consumers/u1/acls/admins
+  expect "acl by group" 200 'd["group"]=="admins"'
+  req POST /consumers/u1/acls '{"group":"admins"}'
+  expect "acl group twice" 409
+  req POST /consumers/u1/jwt '{"algorithm":"RS256","rsa_public_key":"nope"}'
+  expect "jwt with a malformed key" 400 'd["fields"]["rsa_public_key"]=="invalid key"'
+  req POST /consumers/u1/oauth2 '{"name":"app","redirect_uris":["https://app.test/cb"]}'
+  expect "oauth2 credential" 201 'len(d["client_id"])==32 and len(d["client_secret"])==32'
+  req GET /hmac-auths
+  expect "hmac-auths list" 200 'd["data"]==[]'
   req GET /schemas/services
   expect "entity schema" 200 'any("retries" in f and f["retries"]["default"]==5 for f in d["fields"])'
   req GET /schemas/nope

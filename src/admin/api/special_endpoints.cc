@@ -1,6 +1,7 @@
 // Kong's hand-written overrides of generated entity routes: kong/api/routes/consumers.lua
-// (?custom_id=), plugins.lua (form PATCH), certificates.lua (SNI names as keys) and
-// upstreams.lua / targets.lua (targets only under their upstream).
+// (?custom_id=), plugins.lua (form PATCH), certificates.lua (SNI names as keys),
+// upstreams.lua / targets.lua (targets only under their upstream) and the acl plugin's api.lua
+// (a consumer's ACL by group name).
 #include <algorithm>
 #include <cstdlib>
 
@@ -271,9 +272,45 @@ void add_upstream_health(Api& api) {
   };
 }
 
+// acl api.lua: /consumers/{c}/acls/{group} addresses the consumer's ACL of that group through
+// the (consumer, group) cache key; PUT on a group the consumer is not in creates it.
+void add_acl_by_group(Api& api) {
+  const Schema* acls = api.registry().get("acls");
+  if (!acls) return;
+  Route& r = api.route("/consumers/:consumers/acls/:acls", acls);
+  for (auto& [method, endpoint] : r.methods) {
+    Endpoint inner = endpoint;
+    const bool put = method == "PUT";
+    endpoint = [inner, put](Api& a, Call& call) -> Response {
+      const std::string group = call.params[1];
+      if (is_valid_uuid(group)) return inner(a, call);
+      std::string consumer_id = call.params[0];
+      if (!is_valid_uuid(consumer_id)) {
+        auto consumer = select_by_key(a.db()["consumers"], consumer_id, read_options());
+        if (!consumer) return error_response(a, consumer.error());
+        if (!*consumer) return not_found();
+        consumer_id = (*consumer)->find("id")->as_string();
+      }
+      dao::DAO& dao = a.db()["acls"];
+      auto acl = dao.select_by_cache_key(Value(dao.cache_key({Value(consumer_id), Value(group)})), read_options());
+      if (!acl) return error_response(a, acl.error());
+      if (*acl) {
+        call.params[1] = (*acl)->find("id")->as_string();
+      } else if (!put) {
+        return not_found();
+      } else {
+        call.params[1] = a.db().ids().uuid();
+      }
+      if (put && !call.post_args.find("group")) call.post_args.as_object().set("group", group);
+      return inner(a, call);
+    };
+  }
+}
+
 }  // namespace
 
 void add_special_entity_routes(Api& api) {
+  add_acl_by_group(api);
   add_upstream_health(api);
   add_consumer_search(api);
   add_plugin_form_patch(api);

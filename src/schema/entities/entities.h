@@ -4,6 +4,10 @@
 #include "kongdb/schema/bundled_plugins.h"
 #include "kongdb/schema/schema.h"
 
+#include <optional>
+#include <string>
+#include <string_view>
+
 namespace kongdb::schema::entities {
 
 // Core entities (kong/db/schema/entities/*.lua), in Kong's CORE_ENTITIES order.
@@ -49,9 +53,31 @@ Schema grpc_gateway_plugin();
 Schema azure_functions_plugin();
 Schema ldap_auth_plugin();
 Schema loggly_plugin();
+Schema hmac_auth_plugin();
+Schema jwt_plugin();
+Schema oauth2_plugin();
+Schema session_plugin();
+Schema acme_plugin();
 
 // Plugin-provided entities (the plugins' daos.lua).
 Schema keyauth_credentials();
+Schema acls();
+Schema basicauth_credentials();
+Schema hmacauth_credentials();
+Schema jwt_secrets();
+Schema oauth2_credentials();
+Schema oauth2_authorization_codes();
+Schema oauth2_tokens();
+Schema sessions();
+Schema acme_storage();
+
+// Credential hashing as the plugins store it, so kongdb and Kong verify each other's rows.
+/// basic-auth: lower-case hex SHA-1 of password .. consumer_id.
+std::string basic_auth_password_hash(std::string_view password, std::string_view consumer_id);
+/// oauth2 hash_secret: PBKDF2-HMAC-SHA512 in PHC form with a random 16-byte salt (nullopt when
+/// OpenSSL fails); the second form takes the salt, for checking a stored hash.
+std::optional<std::string> oauth2_hash_secret(std::string_view secret);
+std::optional<std::string> oauth2_hash_secret(std::string_view secret, std::string_view salt);
 
 // One descriptor per bundled plugin, listed once in src/schema/bundled_plugins.cc.
 extern const BundledPlugin key_auth_descriptor;
@@ -79,5 +105,10 @@ extern const BundledPlugin grpc_gateway_descriptor;
 extern const BundledPlugin azure_functions_descriptor;
 extern const BundledPlugin ldap_auth_descriptor;
 extern const BundledPlugin loggly_descriptor;
+extern const BundledPlugin hmac_auth_descriptor;
+extern const BundledPlugin jwt_descriptor;
+extern const BundledPlugin oauth2_descriptor;
+extern const BundledPlugin session_descriptor;
+extern const BundledPlugin acme_descriptor;
 
 }  // namespace kongdb::schema::entities

@@ -1,4 +1,4 @@
-// acl plugin; behaviour from Kong's kong/plugins/acl/schema.lua.
+// acl plugin; behaviour from Kong's kong/plugins/acl/{schema,daos,api}.lua.
 #include "schema/entities/entities.h"
 
 #include "kongdb/schema/typedefs.h"
@@ -39,7 +39,31 @@ Schema acl_plugin() {
   return s;
 }
 
-// Priority: Kong's handler.lua PRIORITY. kongdb carries none of its entities.
-const BundledPlugin acl_descriptor = {"acl", 950, &acl_plugin, {}};
+// A consumer's group memberships. A consumer is in a group once: the composite cache key
+// (consumer, group) is unique, and the Admin API addresses an ACL by its group through it.
+Schema acls() {
+  Schema s;
+  s.name = "acls";
+  s.primary_key = {"id"};
+  s.cache_key = {"consumer", "group"};
+  s.workspaceable = true;
+  s.fields = {
+      {"id", typedefs::uuid()},
+      {"created_at", typedefs::auto_timestamp_s()},
+      {"consumer", Field::foreign("consumers").required().on_delete("cascade")},
+      {"group", Field::string().required()},
+      {"tags", typedefs::tags()},
+  };
+  return s;
+}
+
+namespace {
+constexpr BundledPluginEntity kAclEntities[] = {
+    {"acls", &acls, "000_base_acl"},
+};
+}  // namespace
+
+// Priority: Kong's handler.lua PRIORITY.
+const BundledPlugin acl_descriptor = {"acl", 950, &acl_plugin, kAclEntities};
 
 }  // namespace kongdb::schema::entities
