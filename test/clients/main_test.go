@@ -11,6 +11,7 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -133,6 +134,13 @@ func newPEMKeyPair(t *testing.T) *kong.PEM {
 		PublicKey:  kong.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))),
 		PrivateKey: kong.String(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}))),
 	}
+}
+
+// basicAuthHash is how Kong stores a basic-auth password: the hex SHA-1 of the password
+// followed by the consumer's id.
+func basicAuthHash(password, consumerID string) string {
+	sum := sha1.Sum([]byte(password + consumerID))
+	return hex.EncodeToString(sum[:])
 }
 
 // certDigest is Kong's ca_certificates.cert_digest: the hex SHA-256 of the certificate's DER.
