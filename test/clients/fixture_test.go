@@ -18,6 +18,7 @@ type fixture struct {
 	cons *kong.Consumer
 	up   *kong.Upstream
 	cert *kong.Certificate
+	set  *kong.KeySet
 }
 
 func newFixture(t *testing.T) *fixture { return &fixture{t: t} }
@@ -54,6 +55,14 @@ func (f *fixture) certificate() *kong.Certificate {
 		f.t.Cleanup(func() { _ = client.Certificates.Delete(context.Background(), f.cert.ID) })
 	}
 	return f.cert
+}
+
+func (f *fixture) keySet() *kong.KeySet {
+	if f.set == nil {
+		f.set = res(client.KeySets.Create(ctx(f.t), &kong.KeySet{Name: kong.String(uniqueName("parent-set"))})).must(f.t)
+		f.t.Cleanup(func() { _ = client.KeySets.Delete(context.Background(), f.set.ID) })
+	}
+	return f.set
 }
 
 // servedEndpoints is the server's own list of routes (GET /endpoints).

@@ -11,10 +11,13 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"math/big"
@@ -108,6 +111,36 @@ func newCertificate(t *testing.T, commonName string, isCA bool) (certPEM, keyPEM
 	certPEM = string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
 	keyPEM = string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}))
 	return certPEM, keyPEM
+}
+
+// newJWK makes a fresh P-256 private key as the JSON text of a JWK named kid, the form Kong's
+// keys.jwk holds.
+func newJWK(t *testing.T, kid string) string {
+	t.Helper()
+	key := res(res(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)).must(t).ECDH()).must(t)
+	point := key.PublicKey().Bytes() // 0x04 || X || Y, 32 bytes each on P-256
+	b64 := base64.RawURLEncoding.EncodeToString
+	return string(res(json.Marshal(map[string]string{"kty": "EC", "crv": "P-256", "kid": kid,
+		"x": b64(point[1:33]), "y": b64(point[33:]), "d": b64(key.Bytes())})).must(t))
+}
+
+// newPEMKeyPair makes a fresh P-256 key pair as PEM: PKIX public key, PKCS #8 private key.
+func newPEMKeyPair(t *testing.T) *kong.PEM {
+	t.Helper()
+	key := res(ecdsa.GenerateKey(elliptic.P256(), rand.Reader)).must(t)
+	pub := res(x509.MarshalPKIXPublicKey(&key.PublicKey)).must(t)
+	priv := res(x509.MarshalPKCS8PrivateKey(key)).must(t)
+	return &kong.PEM{
+		PublicKey:  kong.String(string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}))),
+		PrivateKey: kong.String(string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: priv}))),
+	}
+}
+
+// basicAuthHash is how Kong stores a basic-auth password: the hex SHA-1 of the password
+// followed by the consumer's id.
+func basicAuthHash(password, consumerID string) string {
+	sum := sha1.Sum([]byte(password + consumerID))
+	return hex.EncodeToString(sum[:])
 }
 
 // certDigest is Kong's ca_certificates.cert_digest: the hex SHA-256 of the certificate's DER.

@@ -71,7 +71,16 @@ func (r *reconciler) solve(content *file.Content, dry bool) diff.Stats {
 // --with-id` writes it.
 func (r *reconciler) dump() *file.Content {
 	r.t.Helper()
-	return res(file.KongStateToContent(r.current(), file.WriteConfig{WithID: true, KongVersion: r.version.String()})).must(r.t)
+	content := res(file.KongStateToContent(r.current(), file.WriteConfig{WithID: true, KongVersion: r.version.String()})).must(r.t)
+	// decK's writer (go-database-reconciler v1.41.1) puts the whole key set (name, tags) in a
+	// key's `set`, and its own diff then finds that key changed against the server's {id}: a
+	// dump of real Kong does the same. The reference is kept as the server gives it.
+	for i := range content.Keys {
+		if set := content.Keys[i].Set; set != nil {
+			content.Keys[i].Set = &kong.KeySet{ID: set.ID}
+		}
+	}
+	return content
 }
 
 // entityCount is how many entities a state holds, over every entity kind decK knows.
@@ -97,6 +106,19 @@ func readStateFile(t *testing.T) *file.Content {
 }
 
 var emptyState = &file.Content{FormatVersion: "3.0"}
+
+// comparableDump is a dump as YAML, to compare two dumps. Basic-auth passwords are left out:
+// Kong stores a password as its salted hash, so restoring a dump stores the hash of that hash
+// (decK warns that basic-auth credentials do not survive export and import).
+func comparableDump(t *testing.T, dumped *file.Content) string {
+	c := dumped.DeepCopy()
+	for _, consumer := range c.Consumers {
+		for _, cred := range consumer.BasicAuths {
+			cred.Password = nil
+		}
+	}
+	return string(res(yaml.Marshal(c)).must(t))
+}
 
 func TestDecksEngineSyncsDiffsAndDumpsEveryEntityType(t *testing.T) {
 	r := newReconciler(t)
@@ -146,7 +168,7 @@ func TestDecksEngineSyncsDiffsAndDumpsEveryEntityType(t *testing.T) {
 			t.Fatalf("diff of the state file after restoring the dump found %+v", got)
 		}
 		again := r.dump()
-		if a, b := string(res(yaml.Marshal(dumped)).must(t)), string(res(yaml.Marshal(again)).must(t)); a != b {
+		if a, b := comparableDump(t, dumped), comparableDump(t, again); a != b {
 			t.Fatalf("second dump differs from the first:\nfirst:\n%s\nsecond:\n%s", a, b)
 		}
 	})
