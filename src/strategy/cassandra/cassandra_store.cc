@@ -126,6 +126,12 @@ cql::QueryOptions Shared::reads() const {
   return o;
 }
 
+cql::QueryOptions Shared::serial_reads() const {
+  cql::QueryOptions o = reads();
+  o.consistency = serial;
+  return o;
+}
+
 cql::QueryOptions Shared::writes() const {
   cql::QueryOptions o;
   o.consistency = write;

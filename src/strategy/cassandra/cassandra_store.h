@@ -59,6 +59,8 @@ struct Shared {
   double now() const { return clock->now(); }
   cql::QueryOptions reads() const;
   cql::QueryOptions writes() const;
+  /// A read at the serial consistency: sees every committed lightweight transaction.
+  cql::QueryOptions serial_reads() const;
   /// DDL, TRUNCATE and DROP: the server works through every replica's schema or files first,
   /// so they get cassandra_timeout plus cassandra_schema_consensus_timeout.
   cql::QueryOptions schema_changes() const;

@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <thread>
 #include <utility>
+#include <variant>
 
 #include "kongdb/core/json.h"
 #include "strategy/cassandra/cassandra_store.h"
@@ -197,10 +199,30 @@ class CassandraStrategy final : public Strategy {
 
   Result<ClaimOutcome> claim_unique(const UniqueKey& key, const Value& owner) override {
     const std::string owner_text = owner_of(owner);
+    const std::string claim = Shared::claim_key(l_.entity, key);
+    // A contended round whose outcome is unknown is settled by a serial read of the claim: once
+    // any writer's claim is committed, the others learn it here instead of contending on.
+    auto settled = [&]() -> std::optional<ClaimOutcome> {
+      auto read = s_->session->query("SELECT owner FROM " + std::string(kClaimsTable) + " WHERE claim = ?",
+                                     {cql::Value::text(claim)}, s_->serial_reads());
+      if (!read || read->rows.empty()) return std::nullopt;
+      const cql::Value* held = read->get(0, "owner");
+      // Ours: as after a retried round, reported as held already (kept, never released on an
+      // unrelated failure).
+      if (held && held->kind() == cql::Value::Kind::Text && held->as_text() == owner_text) {
+        return ClaimOutcome::AlreadyOwned;
+      }
+      return ClaimOutcome::HeldByAnother;
+    };
     auto r = lwt("INSERT INTO " + std::string(kClaimsTable) + " (claim, entity, owner) VALUES (?, ?, ?) IF NOT EXISTS",
-                 {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(l_.entity),
-                  cql::Value::text(owner_text)});
+                 {cql::Value::text(claim), cql::Value::text(l_.entity), cql::Value::text(owner_text)}, settled);
     if (!r) return r.error();
+    if (std::holds_alternative<ClaimOutcome>(*r)) return std::get<ClaimOutcome>(*r);
+    return outcome_of(std::get<cql::QueryResult>(*r), owner_text);
+  }
+
+  static ClaimOutcome outcome_of(const cql::QueryResult& result, const std::string& owner_text) {
+    const cql::QueryResult* r = &result;  // the LWT's own answer
     if (r->applied() != false) return ClaimOutcome::Acquired;
     // Not applied: the row shows who holds it (this owner too after a retried attempt that
     // had in fact been applied; it is then reported as held already, which keeps it).
@@ -213,7 +235,8 @@ class CassandraStrategy final : public Strategy {
 
   Result<void> release_unique(const UniqueKey& key, const Value& owner) override {
     auto r = lwt("DELETE FROM " + std::string(kClaimsTable) + " WHERE claim = ? IF owner = ?",
-                 {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(owner_of(owner))});
+                 {cql::Value::text(Shared::claim_key(l_.entity, key)), cql::Value::text(owner_of(owner))},
+                 [] { return std::optional<ClaimOutcome>(); });
     if (!r) return r.error();
     return {};
   }
@@ -222,18 +245,23 @@ class CassandraStrategy final : public Strategy {
   // A lightweight transaction on a claim. Writers of one value contend in Paxos: a contended
   // round ends in a CAS write timeout whose outcome is unknown, so it is tried again (the
   // statements are idempotent for their owner) until the request timeout has passed.
-  Result<cql::QueryResult> lwt(const std::string& text, std::vector<cql::Value> values) {
+  // `settled` may decide the outcome after a contended round (see claim_unique).
+  using LwtOutcome = std::variant<cql::QueryResult, ClaimOutcome>;
+  Result<LwtOutcome> lwt(const std::string& text, std::vector<cql::Value> values,
+                         const std::function<std::optional<ClaimOutcome>()>& settled) {
     auto prepared = s_->session->prepare(text);
     if (!prepared) return db_error(prepared.error());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(s_->options.timeout_ms);
     thread_local std::mt19937 rng{std::random_device{}()};
     for (int attempt = 0;; ++attempt) {
       auto r = s_->session->execute(*prepared, values, s_->writes());
-      if (r) return std::move(*r);
+      if (r) return LwtOutcome(std::move(*r));
       const auto& e = r.error();
       const bool contended = (e.code == cql::ErrorCode::WriteTimeout && e.write_type == "CAS") ||
                              e.code == cql::ErrorCode::CasWriteUnknown;
-      if (!contended || std::chrono::steady_clock::now() > deadline) return db_error(e);
+      if (!contended) return db_error(e);
+      if (auto outcome = settled()) return LwtOutcome(*outcome);
+      if (std::chrono::steady_clock::now() > deadline) return db_error(e);
       const int cap = 10 << std::min(attempt, 5);
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(1, cap)(rng)));
     }
