@@ -47,8 +47,13 @@ for i in $(seq 1 "$nodes"); do
   dir="$tmp/node$i"
   address=127.0.0.$i
   bash "$node_sh" init "$dir" "$address" "$native" "$storage" 127.0.0.1
-  # Nodes join one at a time, as Cassandra wants.
-  bash "$node_sh" start "$dir" || { echo "node $i did not start" >&2; exit 1; }
+  # Nodes join one at a time, as Cassandra wants. A joining node that gives up (a loaded machine
+  # can stall its schema pull) is started once more on its own data.
+  if ! bash "$node_sh" start "$dir"; then
+    bash "$node_sh" stop "$dir"
+    echo "node $i did not start; trying once more" >&2
+    bash "$node_sh" start "$dir" || { echo "node $i did not start" >&2; exit 1; }
+  fi
   contact_points+=("$address")
   pids+=("$(cat "$dir/pid")")
   export "KONGDB_CASSANDRA_STOP_$i=bash $node_sh stop $dir"

@@ -66,7 +66,7 @@ start)
     -Dcassandra.storagedir="$dir" -Dcassandra.logdir="$dir/logs" \
     -Dlogback.configurationFile="$here/logback.xml" \
     -Dcassandra.skip_wait_for_gossip_to_settle=0 -Dcassandra.unsafesystem=true \
-    -Dcassandra.ring_delay_ms=1000 -Dcassandra.schema_delay_ms=1000 \
+    -Dcassandra.ring_delay_ms=1000 \
     -cp "$lib/*" org.apache.cassandra.service.CassandraDaemon >>"$dir/out.log" 2>&1 &
   echo $! >"$dir/pid"
   for _ in $(seq 1 180); do
