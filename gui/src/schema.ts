@@ -302,7 +302,9 @@ export function toPayload(
       }
       default: {
         const text = String(v ?? '');
-        if (text.trim() === '') empty();
+        // An empty string is a value where the schema's own default is one (acme's namespace).
+        if (text === '' && f.defaultValue === '') body[f.name] = '';
+        else if (text.trim() === '') empty();
         else body[f.name] = parseScalar(text, f.widget, f.path);
       }
     }
